@@ -1,0 +1,43 @@
+//! Annotation keys. `terraform.io/*` are this product's; `terraform/*` are the community keys the
+//! GlobalLogic Terraform plugin reads, emitted too so that existing frontends work unchanged.
+
+/// The TFE organization name.
+pub const ORGANIZATION: &str = "terraform.io/organization";
+/// The workspace id (`ws-…`): the stable key.
+pub const WORKSPACE_ID: &str = "terraform.io/workspace-id";
+/// The workspace name as in TFE (the entity name may differ).
+pub const WORKSPACE_NAME: &str = "terraform.io/workspace-name";
+/// Every TFE tag, verbatim and comma-separated, so that tags Backstage cannot hold are not lost.
+pub const TAG_NAMES: &str = "terraform.io/tag-names";
+/// `execution-mode`.
+pub const EXECUTION_MODE: &str = "terraform.io/execution-mode";
+/// `terraform-version`.
+pub const TERRAFORM_VERSION: &str = "terraform.io/terraform-version";
+/// `vcs-repo.identifier`.
+pub const VCS_REPO: &str = "terraform.io/vcs-repo";
+/// The current run's id.
+pub const RUN_ID: &str = "terraform.io/run-id";
+/// The current run's raw API status.
+pub const RUN_STATUS: &str = "terraform.io/run-status";
+/// The current run's [`crate::StatusBucket`].
+pub const RUN_STATUS_BUCKET: &str = "terraform.io/run-status-bucket";
+/// When the current run reached its status.
+pub const RUN_UPDATED_AT: &str = "terraform.io/run-updated-at";
+
+/// Community key: organization.
+pub const COMMUNITY_ORGANIZATION: &str = "terraform/organization";
+/// Community key: one workspace name.
+pub const COMMUNITY_WORKSPACE: &str = "terraform/workspace";
+/// Community key: comma-separated workspace names.
+pub const COMMUNITY_WORKSPACES: &str = "terraform/workspaces";
+
+/// Backstage: where the entity comes from. Required for provider entities to be stitched.
+pub const MANAGED_BY_LOCATION: &str = "backstage.io/managed-by-location";
+/// Backstage: the origin location.
+pub const MANAGED_BY_ORIGIN_LOCATION: &str = "backstage.io/managed-by-origin-location";
+/// Backstage: "view" button.
+pub const VIEW_URL: &str = "backstage.io/view-url";
+/// Backstage: where the source is (`url:<repo>/`).
+pub const SOURCE_LOCATION: &str = "backstage.io/source-location";
+/// GitHub: `owner/repo`.
+pub const GITHUB_PROJECT_SLUG: &str = "github.com/project-slug";

@@ -1,0 +1,127 @@
+//! Workspace → `Resource` (`spec.type: terraform-workspace`).
+
+use std::collections::BTreeMap;
+
+use super::annotations as a;
+use super::entity::{Entity, Link, Metadata, Spec};
+use super::{OrgContext, naming};
+use crate::status;
+use crate::tfe::{Run, VcsRepo, Workspace};
+
+/// `spec.type` of workspace resources.
+pub const WORKSPACE_TYPE: &str = "terraform-workspace";
+
+/// Maps one workspace and, when known, its current run.
+pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, org: &OrgContext) -> Entity {
+    let ws_url = workspace_url(ws, org);
+    let mut annotations = BTreeMap::new();
+    let mut put = |k: &str, v: &str| {
+        annotations.insert(k.to_owned(), v.to_owned());
+    };
+    put(a::ORGANIZATION, &org.organization);
+    put(a::WORKSPACE_ID, &ws.id);
+    put(a::WORKSPACE_NAME, &ws.name);
+    put(a::COMMUNITY_ORGANIZATION, &org.organization);
+    put(a::COMMUNITY_WORKSPACE, &ws.name);
+    put(a::MANAGED_BY_LOCATION, &format!("url:{ws_url}"));
+    put(a::MANAGED_BY_ORIGIN_LOCATION, &format!("url:{ws_url}"));
+    put(a::VIEW_URL, &ws_url);
+    if !ws.tag_names.is_empty() {
+        put(a::TAG_NAMES, &ws.tag_names.join(","));
+    }
+    if let Some(mode) = &ws.execution_mode {
+        put(a::EXECUTION_MODE, mode);
+    }
+    if let Some(version) = &ws.terraform_version {
+        put(a::TERRAFORM_VERSION, version);
+    }
+    let mut links = vec![Link {
+        url: ws_url.clone(),
+        title: "Terraform workspace".to_owned(),
+        icon: Some("dashboard".to_owned()),
+        link_type: Some("terraform-workspace".to_owned()),
+    }];
+    if let Some(repo) = &ws.vcs_repo {
+        if let Some(identifier) = &repo.identifier {
+            put(a::VCS_REPO, identifier);
+            if repo.service_provider.as_deref().is_some_and(|p| p.starts_with("github")) {
+                put(a::GITHUB_PROJECT_SLUG, identifier);
+            }
+        }
+        if let Some(url) = &repo.repository_http_url {
+            put(a::SOURCE_LOCATION, &source_location(url, repo, ws.working_directory.as_deref()));
+            links.push(Link {
+                url: url.clone(),
+                title: "Source repository".to_owned(),
+                icon: Some("github".to_owned()).filter(|_| url.contains("github")),
+                link_type: Some("source".to_owned()),
+            });
+        }
+    }
+    if let Some(run_id) = &ws.current_run_id {
+        put(a::RUN_ID, run_id);
+        links.push(Link {
+            url: format!("{ws_url}/runs/{run_id}"),
+            title: "Current Terraform run".to_owned(),
+            icon: Some("dashboard".to_owned()),
+            link_type: Some("terraform-run".to_owned()),
+        });
+    }
+    if let Some(run) = run {
+        let auto_apply = run.auto_apply.or(ws.auto_apply);
+        put(a::RUN_STATUS, &run.status);
+        put(a::RUN_STATUS_BUCKET, status::bucket(&run.status, auto_apply).as_str());
+        if let Some(at) = run.status_changed_at() {
+            put(a::RUN_UPDATED_AT, at);
+        }
+    }
+    Entity {
+        api_version: "backstage.io/v1alpha1".to_owned(),
+        kind: "Resource".to_owned(),
+        metadata: Metadata {
+            name: naming::entity_name(&ws.name),
+            namespace: org.namespace.clone(),
+            title: Some(ws.name.clone()),
+            description: ws.description.clone(),
+            tags: tags(&ws.tag_names),
+            annotations,
+            links,
+        },
+        spec: Spec {
+            entity_type: Some(WORKSPACE_TYPE.to_owned()),
+            owner: org.default_owner.clone(),
+            ..Spec::default()
+        },
+    }
+}
+
+/// The workspace's page in the TFE UI: `links.self-html` on the configured host, or the
+/// documented `/app/<org>/workspaces/<name>` path when TFE did not send one.
+fn workspace_url(ws: &Workspace, org: &OrgContext) -> String {
+    match &ws.self_html {
+        Some(path) if path.starts_with('/') => format!("{}{path}", org.base_url),
+        _ => format!("{}/app/{}/workspaces/{}", org.base_url, org.organization, ws.name),
+    }
+}
+
+/// `url:<repo>/` for the repository root, or `url:<repo>/tree/<branch>/<dir>/` for a workspace
+/// that lives in a folder (the branch defaults to `HEAD`, the repository's default branch).
+fn source_location(repo_url: &str, repo: &VcsRepo, working_directory: Option<&str>) -> String {
+    let base = repo_url.trim_end_matches('/');
+    match working_directory.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty()) {
+        Some(dir) => {
+            let branch = repo.branch.as_deref().unwrap_or("HEAD");
+            format!("url:{base}/tree/{branch}/{dir}/")
+        }
+        None => format!("url:{base}/"),
+    }
+}
+
+/// Backstage tags for TFE tags: sanitized, de-duplicated, sorted. Tags with nothing left after
+/// sanitizing are still in the `terraform.io/tag-names` annotation.
+fn tags(tag_names: &[String]) -> Vec<String> {
+    let mut tags: Vec<String> = tag_names.iter().filter_map(|t| naming::tag(t)).collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}

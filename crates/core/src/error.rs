@@ -1,0 +1,137 @@
+//! Typed errors, one enum per stage. Messages are lower-case, name the document, id or field at
+//! fault, and never contain a token.
+
+use thiserror::Error;
+
+/// A TFE document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The bytes are not JSON at all.
+    #[error("{document}: not JSON: {reason}")]
+    NotJson {
+        /// Name of the document (file name or URL).
+        document: String,
+        /// What the JSON parser said.
+        reason: String,
+    },
+    /// The JSON is not a JSON:API document (no `data` member, or `data` of the wrong shape).
+    #[error("{document}: not a JSON:API document: {reason}")]
+    NotJsonApi {
+        /// Name of the document.
+        document: String,
+        /// What is missing or malformed.
+        reason: String,
+    },
+    /// A resource object lacks a field the catalog cannot do without.
+    #[error("{document}: {resource}: {reason}")]
+    BadResource {
+        /// Name of the document.
+        document: String,
+        /// `type/id` of the resource, as far as known.
+        resource: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A JSON:API error document (`{"errors": [...]}`) was given where data was expected.
+    #[error("{document}: TFE answered with an error document: {detail}")]
+    ErrorDocument {
+        /// Name of the document.
+        document: String,
+        /// The errors' titles and details.
+        detail: String,
+    },
+}
+
+/// The mapping from TFE objects to catalog entities failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum MapError {
+    /// A document could not be parsed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The options are unusable (for example an invalid namespace or owner).
+    #[error("invalid option {option}: {reason}")]
+    InvalidOption {
+        /// The option's name.
+        option: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// The documents name no organization and none was configured.
+    #[error("no organization: pass one, or give documents whose workspaces name theirs")]
+    NoOrganization,
+    /// Documents of several organizations were mixed into one mapping.
+    #[error("documents mix organizations {first} and {second}: map each organization on its own")]
+    MixedOrganizations {
+        /// The first organization seen.
+        first: String,
+        /// Another organization seen.
+        second: String,
+    },
+}
+
+/// A sync could not produce a complete snapshot. The catalog must be left as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// The configuration is unusable.
+    #[error("invalid sync configuration: {0}")]
+    InvalidConfig(String),
+    /// TFE rejected the token (HTTP 401).
+    #[error("TFE rejected the token for organization {organization} (401 at {url})")]
+    Unauthorized {
+        /// The organization being synced.
+        organization: String,
+        /// The URL that was refused.
+        url: String,
+    },
+    /// The organization does not exist or the token cannot see it (HTTP 404).
+    #[error("organization {organization} not found, or not visible to the token (404 at {url})")]
+    NotFound {
+        /// The organization being synced.
+        organization: String,
+        /// The URL that answered 404.
+        url: String,
+    },
+    /// TFE answered with a status the planner does not retry.
+    #[error("TFE answered {status} at {url}{detail}")]
+    UnexpectedStatus {
+        /// HTTP status.
+        status: u16,
+        /// The URL.
+        url: String,
+        /// `: <error detail>` when the body carried one, else empty.
+        detail: String,
+    },
+    /// A page could not be parsed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// Mapping the complete snapshot failed.
+    #[error(transparent)]
+    Map(#[from] MapError),
+    /// A `links.next` pointed at another host; following it would send the token elsewhere.
+    #[error("refusing to follow links.next to another origin: {0}")]
+    ForeignLink(String),
+    /// Retries were exhausted (5xx, 429 or network errors).
+    #[error("giving up on {url} after {attempts} attempts: {last}")]
+    RetriesExhausted {
+        /// The URL.
+        url: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The sync took longer than its time budget.
+    #[error("sync of {organization} exceeded its time budget of {budget_ms} ms")]
+    TimeBudgetExceeded {
+        /// The organization being synced.
+        organization: String,
+        /// The budget.
+        budget_ms: u64,
+    },
+    /// An input arrived that the planner did not ask for.
+    #[error("unexpected input: {0}")]
+    UnexpectedInput(String),
+}

@@ -1,0 +1,38 @@
+//! The pure core of tfe-catalog: every decision the product makes about Terraform Enterprise /
+//! HCP Terraform (TFE) data and the Backstage catalog.
+//!
+//! # Contract
+//!
+//! This crate is a fully deterministic library. It contains no networking code, reads no clock,
+//! draws no random numbers and touches no file: time comes in as `now_ms` arguments, HTTP
+//! responses come in as plain data, and requests go out as plain data for a host to perform. The
+//! same code runs natively (`cargo test`, the `tfe-catalog` CLI with `--native`), as WebAssembly in
+//! wasmtime (the CLI) and as WebAssembly in Node (the Backstage plugin), and must give
+//! byte-identical results in all three.
+//!
+//! # In scope
+//!
+//! - Tolerant parsing of TFE JSON:API documents ([`tfe`]).
+//! - Run status buckets ([`status`]).
+//! - Mapping TFE objects to Backstage entities, with names, namespaces, tags, annotations and links
+//!   that pass Backstage's validators ([`catalog`]).
+//! - Planning a sync as a sans-IO state machine ([`sync`]).
+//!
+//! # Out of scope
+//!
+//! Performing HTTP, sleeping, storing state, talking to the Backstage catalog: the hosts do that.
+//!
+//! The library never panics on input: malformed input is a typed error naming what is wrong.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod catalog;
+pub mod error;
+pub mod status;
+pub mod sync;
+pub mod tfe;
+
+pub use catalog::{Entity, MapOptions, MapRequest, SourceDocument, map_documents, map_documents_to_json};
+pub use error::{MapError, ParseError, SyncError};
+pub use status::StatusBucket;
+pub use sync::{HttpRequest, HttpResponse, Input, Output, SyncConfig, SyncPlanner};

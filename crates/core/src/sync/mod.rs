@@ -1,0 +1,444 @@
+//! The sync planner: a sans-IO state machine that fetches one organization from TFE and ends with
+//! a complete snapshot of its entities, or an error. Never with a partial snapshot.
+//!
+//! # Driving it
+//!
+//! Hosts (the Node shim, the Rust CLI, the tests) run the same short loop:
+//!
+//! ```text
+//! loop {
+//!     match planner.poll_output(now_ms) {
+//!         Output::Request(req) => perform it (adding `Authorization: Bearer <token>`), then
+//!                                 planner.handle_input(Input::Response(..) or Input::TransportError(..), now_ms)
+//!         Output::Wait { until_ms } => sleep until `until_ms`, then poll again
+//!         Output::Done(snapshot) => apply it as one full mutation; stop
+//!         Output::Failed { error } => log it, leave the catalog as it is; stop
+//!     }
+//! }
+//! ```
+//!
+//! After every input, poll until the planner asks for a request or says wait. Requests are plain
+//! data and carry no credentials: the host adds the token, so the core never sees it.
+//!
+//! # What it decides
+//!
+//! Paging (`page[size]=100`, `include=current_run`, following `links.next` on the configured host
+//! or `meta.pagination.next-page`), retries of 429 (after `X-RateLimit-Reset`), 5xx and network
+//! errors with bounded exponential backoff and jitter, a time budget per sync, and detection of a
+//! listing that shifted while it was paged (a workspace added or deleted between pages), which
+//! restarts the listing.
+
+mod retry;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{self, Entity, MapOptions};
+use crate::error::{ParseError, SyncError};
+use crate::tfe::{Document, jsonapi, parse_document};
+
+pub use retry::RetryPolicy;
+
+/// What a sync of one organization needs. Everything but `organization` has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncConfig {
+    /// The TFE organization name.
+    pub organization: String,
+    /// TFE host; `https://app.terraform.io` by default.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Catalog namespace; derived from the organization by default.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Owner of the entities.
+    #[serde(default)]
+    pub default_owner: Option<String>,
+    /// `page[size]`: TFE's maximum, 100, by default.
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+    /// Retries and time budget.
+    #[serde(default)]
+    pub retry: RetryPolicy,
+    /// Seed of the jitter: the core draws no random numbers, so the host passes one in.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_page_size() -> u32 {
+    100
+}
+
+/// A request for the host to perform. It carries no credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    /// Echo it back in the response.
+    pub id: u64,
+    /// Always `GET` for syncs.
+    pub method: String,
+    /// Absolute URL on the configured TFE host.
+    pub url: String,
+    /// Headers to send, besides `Authorization`.
+    pub headers: Vec<(String, String)>,
+}
+
+/// What the host got back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpResponse {
+    /// The request's id.
+    pub id: u64,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers (any case).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    #[serde(default)]
+    pub body: String,
+}
+
+/// Inputs to the planner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Input {
+    /// An HTTP response (any status).
+    Response(HttpResponse),
+    /// The request failed below HTTP (connection refused or dropped, truncated body, timeout).
+    TransportError {
+        /// The request's id.
+        id: u64,
+        /// What went wrong, without credentials.
+        message: String,
+    },
+}
+
+/// What the planner wants next.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Output {
+    /// Perform this request and hand its outcome to [`SyncPlanner::handle_input`].
+    Request(HttpRequest),
+    /// Nothing to do before `until_ms` (or before an outstanding response, when `None`).
+    Wait {
+        /// When to poll again.
+        #[serde(rename = "untilMs")]
+        until_ms: Option<u64>,
+    },
+    /// The sync is complete. Returned once.
+    Done(Snapshot),
+    /// The sync failed; apply nothing. Returned once.
+    Failed {
+        /// Why, without credentials.
+        error: String,
+        /// The typed error.
+        #[serde(skip)]
+        cause: SyncError,
+    },
+}
+
+/// A complete, consistent view of one organization.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    /// The organization.
+    pub organization: String,
+    /// Every entity of the organization.
+    pub entities: Vec<Entity>,
+    /// How the sync went.
+    pub stats: SyncStats,
+}
+
+/// Counters of one sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStats {
+    /// Requests asked for.
+    pub requests: u32,
+    /// Pages received.
+    pub pages: u32,
+    /// Requests repeated after a 429, 5xx or network error.
+    pub retries: u32,
+    /// 429 answers.
+    pub rate_limited: u32,
+    /// Listings restarted because they shifted while paged.
+    pub restarts: u32,
+}
+
+/// How many times a shifting listing is restarted before the sync fails.
+const MAX_RESTARTS: u32 = 3;
+
+#[derive(Debug)]
+enum State {
+    /// Ready to ask for `url` once `not_before_ms` has passed.
+    Ready { url: String, attempt: u32, not_before_ms: u64 },
+    /// `id` is in flight.
+    InFlight { id: u64, url: String, attempt: u32 },
+    /// Done or failed, and said so.
+    Finished,
+    /// Done or failed, not yet said.
+    Terminal(Box<Output>),
+}
+
+/// One organization's sync. See the module docs for the drive loop.
+#[derive(Debug)]
+pub struct SyncPlanner {
+    config: SyncConfig,
+    base_url: String,
+    state: State,
+    started_at_ms: Option<u64>,
+    next_id: u64,
+    pages: Vec<(String, Document)>,
+    stats: SyncStats,
+    rng: u64,
+}
+
+impl SyncPlanner {
+    /// A planner for one organization. Validates the configuration up front, so a bad namespace or
+    /// owner fails before any request is made.
+    pub fn new(config: SyncConfig) -> Result<Self, SyncError> {
+        if config.organization.is_empty()
+            || !config
+                .organization
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(SyncError::InvalidConfig(format!(
+                "organization {:?} is not a TFE organization name (letters, digits, - and _)",
+                config.organization
+            )));
+        }
+        if !(1..=100).contains(&config.page_size) {
+            return Err(SyncError::InvalidConfig(format!(
+                "pageSize {} is outside TFE's 1..=100",
+                config.page_size
+            )));
+        }
+        let org = catalog::OrgContext::new(&config.organization, &map_options(&config))?;
+        let base_url = org.base_url;
+        let url = first_page_url(&base_url, &config);
+        let rng = config.seed ^ 0x9E37_79B9_7F4A_7C15;
+        Ok(SyncPlanner {
+            config,
+            base_url,
+            state: State::Ready { url, attempt: 1, not_before_ms: 0 },
+            started_at_ms: None,
+            next_id: 1,
+            pages: Vec::new(),
+            stats: SyncStats::default(),
+            rng,
+        })
+    }
+
+    /// The next thing to do. See the module docs.
+    pub fn poll_output(&mut self, now_ms: u64) -> Output {
+        let started = *self.started_at_ms.get_or_insert(now_ms);
+        if !matches!(self.state, State::Finished | State::Terminal(_))
+            && now_ms.saturating_sub(started) > self.config.retry.time_budget_ms
+        {
+            self.fail(SyncError::TimeBudgetExceeded {
+                organization: self.config.organization.clone(),
+                budget_ms: self.config.retry.time_budget_ms,
+            });
+        }
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::Ready { url, attempt, not_before_ms } if now_ms < not_before_ms => {
+                self.state = State::Ready { url, attempt, not_before_ms };
+                Output::Wait { until_ms: Some(not_before_ms) }
+            }
+            State::Ready { url, attempt, .. } => {
+                let id = self.next_id;
+                self.next_id += 1;
+                self.stats.requests += 1;
+                self.state = State::InFlight { id, url: url.clone(), attempt };
+                Output::Request(HttpRequest {
+                    id,
+                    method: "GET".to_owned(),
+                    url,
+                    headers: vec![("Accept".to_owned(), "application/vnd.api+json".to_owned())],
+                })
+            }
+            in_flight @ State::InFlight { .. } => {
+                self.state = in_flight;
+                Output::Wait { until_ms: None }
+            }
+            State::Terminal(output) => *output,
+            State::Finished => Output::Wait { until_ms: None },
+        }
+    }
+
+    /// Hands the planner the outcome of a request it asked for.
+    pub fn handle_input(&mut self, input: Input, now_ms: u64) {
+        let State::InFlight { id, url, attempt } = &self.state else {
+            return self.fail(SyncError::UnexpectedInput("no request is in flight".to_owned()));
+        };
+        let (id, url, attempt) = (*id, url.clone(), *attempt);
+        match input {
+            Input::Response(resp) if resp.id == id => self.on_response(resp, url, attempt, now_ms),
+            Input::TransportError { id: got, message } if got == id => {
+                self.retry_or_fail(url, attempt, now_ms, None, message)
+            }
+            Input::Response(HttpResponse { id: got, .. }) | Input::TransportError { id: got, .. } => {
+                self.fail(SyncError::UnexpectedInput(format!(
+                    "response to request {got}, but request {id} is in flight"
+                )))
+            }
+        }
+    }
+
+    fn on_response(&mut self, resp: HttpResponse, url: String, attempt: u32, now_ms: u64) {
+        let organization = self.config.organization.clone();
+        match resp.status {
+            200 => self.on_page(resp.body, url, attempt, now_ms),
+            401 => self.fail(SyncError::Unauthorized { organization, url }),
+            404 => self.fail(SyncError::NotFound { organization, url }),
+            429 => {
+                self.stats.rate_limited += 1;
+                let reset_ms = header(&resp.headers, "x-ratelimit-reset")
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .map(|s| (s * 1000.0).ceil() as u64);
+                self.retry_or_fail(url, attempt, now_ms, reset_ms, "429 Too Many Requests".to_owned())
+            }
+            status if status >= 500 => {
+                self.retry_or_fail(url, attempt, now_ms, None, format!("HTTP {status}"))
+            }
+            status => {
+                let detail = serde_json::from_str::<serde_json::Value>(&resp.body)
+                    .ok()
+                    .and_then(|v| v.get("errors").map(jsonapi::describe_errors))
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default();
+                self.fail(SyncError::UnexpectedStatus { status, url, detail })
+            }
+        }
+    }
+
+    fn on_page(&mut self, body: String, url: String, attempt: u32, now_ms: u64) {
+        let doc = match parse_document(&url, &body) {
+            Ok(doc) => doc,
+            // A 200 with a body that is not JSON is what a truncated transfer looks like: retry.
+            Err(ParseError::NotJson { reason, .. }) => {
+                return self.retry_or_fail(url, attempt, now_ms, None, format!("unreadable body: {reason}"));
+            }
+            Err(e) => return self.fail(e.into()),
+        };
+        self.stats.pages += 1;
+        let next = match self.next_url(&doc) {
+            Ok(next) => next,
+            Err(e) => return self.fail(e),
+        };
+        let total = doc.pagination.total_count;
+        self.pages.push((url, doc));
+        match next {
+            Some(url) => self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms },
+            None => self.finish_listing(total, now_ms),
+        }
+    }
+
+    /// A listing is consistent when it holds as many distinct objects as TFE's `total-count` on
+    /// its last page. If not, objects moved between pages while we read them: read it again.
+    fn finish_listing(&mut self, total: Option<u64>, now_ms: u64) {
+        let mut ids: Vec<&str> = self
+            .pages
+            .iter()
+            .flat_map(|(_, d)| d.data.iter().map(|r| r.id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if let Some(total) = total.filter(|t| *t != ids.len() as u64) {
+            if self.stats.restarts >= MAX_RESTARTS {
+                return self.fail(SyncError::UnexpectedInput(format!(
+                    "the workspace list kept changing while it was paged ({} read, {total} expected)",
+                    ids.len()
+                )));
+            }
+            self.stats.restarts += 1;
+            self.pages.clear();
+            let url = first_page_url(&self.base_url, &self.config);
+            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+            return;
+        }
+        let options = map_options(&self.config);
+        let pages = self.pages.iter().map(|(url, doc)| (url.as_str(), doc));
+        match catalog::map_parsed(pages, &options) {
+            Ok(entities) => {
+                self.pages.clear();
+                let snapshot = Snapshot {
+                    organization: self.config.organization.clone(),
+                    entities,
+                    stats: self.stats.clone(),
+                };
+                self.state = State::Terminal(Box::new(Output::Done(snapshot)));
+            }
+            Err(e) => self.fail(e.into()),
+        }
+    }
+
+    fn next_url(&self, doc: &Document) -> Result<Option<String>, SyncError> {
+        if let Some(link) = &doc.pagination.next_link {
+            if same_origin(link, &self.base_url) {
+                return Ok(Some(link.clone()));
+            }
+            if doc.pagination.next_page.is_none() {
+                return Err(SyncError::ForeignLink(link.clone()));
+            }
+        }
+        Ok(doc
+            .pagination
+            .next_page
+            .map(|n| page_url(&self.base_url, &self.config, n)))
+    }
+
+    fn retry_or_fail(&mut self, url: String, attempt: u32, now_ms: u64, after_ms: Option<u64>, last: String) {
+        let policy = &self.config.retry;
+        if attempt >= policy.max_attempts {
+            return self.fail(SyncError::RetriesExhausted { url, attempts: attempt, last });
+        }
+        self.stats.retries += 1;
+        let delay = after_ms.unwrap_or(0).max(policy.backoff_ms(attempt, &mut self.rng));
+        self.state = State::Ready { url, attempt: attempt + 1, not_before_ms: now_ms + delay };
+    }
+
+    fn fail(&mut self, cause: SyncError) {
+        self.pages.clear();
+        self.state = State::Terminal(Box::new(Output::Failed { error: cause.to_string(), cause }));
+    }
+}
+
+fn map_options(config: &SyncConfig) -> MapOptions {
+    MapOptions {
+        organization: Some(config.organization.clone()),
+        namespace: config.namespace.clone(),
+        default_owner: config.default_owner.clone(),
+        base_url: config.base_url.clone(),
+    }
+}
+
+fn first_page_url(base_url: &str, config: &SyncConfig) -> String {
+    page_url(base_url, config, 1)
+}
+
+/// The workspace list with current runs included; brackets percent-encoded as real traffic is.
+fn page_url(base_url: &str, config: &SyncConfig, page: u64) -> String {
+    format!(
+        "{base_url}/api/v2/organizations/{}/workspaces?include=current_run&page%5Bnumber%5D={page}&page%5Bsize%5D={}",
+        config.organization, config.page_size
+    )
+}
+
+/// Whether `url` is on the origin (scheme, host, port) of `base_url`.
+fn same_origin(url: &str, base_url: &str) -> bool {
+    let origin = |u: &str| {
+        let after_scheme = u.find("://").map(|i| i + 3).unwrap_or(0);
+        let end = u[after_scheme..].find('/').map(|i| i + after_scheme).unwrap_or(u.len());
+        u[..end].to_ascii_lowercase()
+    };
+    origin(url) == origin(base_url)
+}
+
+/// A header's value, matched case-insensitively.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}

@@ -1,0 +1,11 @@
+//! Reading TFE API v2 documents. Everything here is tolerant: unknown fields, `null`s, empty
+//! relationship objects and older shapes are accepted; only what the catalog cannot do without
+//! (a resource's `id`, a workspace's `name`) is required.
+
+pub mod jsonapi;
+pub mod run;
+pub mod workspace;
+
+pub use jsonapi::{Document, Pagination, Resource, parse_document};
+pub use run::Run;
+pub use workspace::{VcsRepo, Workspace};

@@ -1,0 +1,52 @@
+//! The wasm-bindgen face, loaded by the Node shim with `require()`.
+
+use serde::Serialize;
+use tfe_catalog_core as core;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Maps `{documents: [{name, text}], options}` to the canonical entity JSON text.
+#[wasm_bindgen(js_name = mapDocuments)]
+pub fn map_documents(request: JsValue) -> Result<String, JsError> {
+    let request: core::MapRequest = from_js(request)?;
+    core::map_documents_to_json(&request.documents, &request.options)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// One organization's sync; see `tfe_catalog_core::sync`.
+#[wasm_bindgen]
+pub struct SyncPlanner(core::SyncPlanner);
+
+#[wasm_bindgen]
+impl SyncPlanner {
+    /// Validates the configuration and starts a sync.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<SyncPlanner, JsError> {
+        let config: core::SyncConfig = from_js(config)?;
+        core::SyncPlanner::new(config)
+            .map(SyncPlanner)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// `{type: "request" | "wait" | "done" | "failed", ...}`.
+    pub fn poll(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.poll_output(now_ms as u64))
+    }
+
+    /// `{type: "response", id, status, headers, body}` or `{type: "transportError", id, message}`.
+    #[wasm_bindgen(js_name = handleInput)]
+    pub fn handle_input(&mut self, input: JsValue, now_ms: f64) -> Result<(), JsError> {
+        let input: core::Input = from_js(input)?;
+        self.0.handle_input(input, now_ms as u64);
+        Ok(())
+    }
+}
