@@ -1,0 +1,287 @@
+'use strict';
+// The project's one fake TFE: an HTTP server faithful to the API facts in
+// shared/reference/tfe-api.md (JSON:API documents, absolute pagination links, Bearer auth with
+// 401/404 semantics, 30 requests/second per token and 30/minute on run lists with real 429
+// headers and body), with faults on demand. Used by every test, the demo and the benchmarks.
+//
+// Control it in-process (the returned object), or over HTTP under /_fake/ when it runs as a
+// separate process (cli.js).
+
+const http = require('node:http');
+const { prng, runResource, makeId, workspaceResource } = require('./organization');
+
+const JSONAPI = 'application/vnd.api+json';
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+
+/** JSON:API error document, with `status` as a string as JSON:API says (TFE sends both). */
+function errors(status, title, detail) {
+  return { errors: [{ status: String(status), title, ...(detail ? { detail } : {}) }] };
+}
+
+class FakeTfe {
+  constructor({ organizations = [], tokens = {}, rateLimit = {}, seed = 7 } = {}) {
+    /** @type {Map<string, {name: string, workspaces: object[], runs: Map<string, object>}>} */
+    this.orgs = new Map(organizations.map(o => [o.name, o]));
+    /** token → array of organization names it can see, or '*' */
+    this.tokens = new Map(Object.entries(tokens));
+    this.rateLimit = { perSecond: 30, runsPerMinute: 30, enabled: true, ...rateLimit };
+    this.faults = FakeTfe.noFaults();
+    this.rand = prng(seed);
+    this.log = [];
+    this.windows = new Map();
+    this.url = undefined;
+  }
+
+  static noFaults() {
+    return {
+      latencyMs: 0,
+      errorRate: 0, // share of API requests answered 500
+      truncateRate: 0, // share answered 200 with a body cut in half
+      dropRate: 0, // share whose connection is destroyed without an answer
+      failPages: {}, // page number → HTTP status, for every request of that page of a listing
+      shift: null, // {afterPage, action: 'add' | 'delete'}: mutate the list once, between pages
+      down: false, // every API request answers 503
+    };
+  }
+
+  setFaults(faults) {
+    this.faults = { ...FakeTfe.noFaults(), ...faults };
+  }
+
+  clearFaults() {
+    this.faults = FakeTfe.noFaults();
+  }
+
+  /** Sets the status of a workspace's current run (a new run when it had none). */
+  setRunStatus(orgName, workspaceId, status, at = new Date().toISOString()) {
+    const org = this.orgs.get(orgName);
+    const ws = org.workspaces.find(w => w.id === workspaceId);
+    if (!ws) throw new Error(`no workspace ${workspaceId}`);
+    let runId = ws.relationships['current-run']?.data?.id;
+    if (!runId) {
+      runId = makeId('run', this.rand);
+      ws.relationships['current-run'] = { data: { id: runId, type: 'runs' } };
+    }
+    org.runs.set(runId, runResource({ id: runId, workspaceId, status, at, message: `Set to ${status} by the fake` }));
+    return runId;
+  }
+
+  addWorkspace(orgName, name) {
+    const org = this.orgs.get(orgName);
+    const ws = workspaceResource({
+      id: makeId('ws', this.rand), name, org: orgName, runId: null, tags: [], description: null,
+      repo: null, workingDirectory: '', projectId: 'prj-FakeTfeAdded0001', autoApply: false,
+    });
+    // TFE lists workspaces by name; a new one lands in the middle of the listing.
+    org.workspaces.unshift(ws);
+    return ws;
+  }
+
+  deleteWorkspace(orgName, workspaceId) {
+    const org = this.orgs.get(orgName);
+    org.workspaces = org.workspaces.filter(w => w.id !== workspaceId);
+  }
+
+  requestsTo(pathPrefix) {
+    return this.log.filter(r => r.path.startsWith(pathPrefix));
+  }
+
+  listen(port = 0, host = '127.0.0.1') {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(err => {
+        res.writeHead(500, { 'Content-Type': JSONAPI });
+        res.end(JSON.stringify(errors(500, 'fake TFE bug', String(err))));
+      });
+    });
+    return new Promise(resolve => {
+      this.server.listen(port, host, () => {
+        this.url = `http://${host}:${this.server.address().port}`;
+        resolve(this);
+      });
+    });
+  }
+
+  close() {
+    this.server.closeAllConnections?.();
+    return new Promise(resolve => this.server.close(() => resolve()));
+  }
+
+  async handle(req, res) {
+    const url = new URL(req.url, this.url);
+    if (url.pathname.startsWith('/_fake/')) return this.admin(req, res, url);
+    const entry = { method: req.method, path: url.pathname, query: url.search, status: 0, at: Date.now() };
+    this.log.push(entry);
+    const send = (status, body, headers = {}) => {
+      entry.status = status;
+      const text = body === undefined ? '' : JSON.stringify(body);
+      res.writeHead(status, { 'Content-Type': JSONAPI, 'TFP-API-Version': '2.6', 'X-TFE-Version': 'fake', ...headers });
+      res.end(text);
+    };
+    const f = this.faults;
+    if (f.latencyMs) await new Promise(r => setTimeout(r, f.latencyMs));
+    if (f.down) return send(503, errors(503, 'service unavailable'));
+    if (f.dropRate && this.rand() < f.dropRate) {
+      entry.status = 'dropped';
+      return req.socket.destroy();
+    }
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const visible = token && this.tokens.get(token);
+    if (!visible) return send(401, errors(401, 'unauthorized'));
+    const limited = this.rateLimited(token, url.pathname);
+    if (limited) return send(429, errors(429, 'Too many requests', "You have exceeded the API's rate limit."), limited);
+    const rateHeaders = { 'X-RateLimit-Limit': String(this.rateLimit.perSecond) };
+    if (f.errorRate && this.rand() < f.errorRate) return send(500, errors(500, 'internal server error'));
+    const answer = this.route(req, url, visible);
+    const page = Number(url.searchParams.get('page[number]') ?? 1);
+    if (answer.status === 200 && f.failPages[page]) {
+      return send(f.failPages[page], errors(f.failPages[page], 'injected failure'));
+    }
+    if (answer.status === 200 && f.truncateRate && this.rand() < f.truncateRate) {
+      entry.status = 'truncated';
+      const text = JSON.stringify(answer.body);
+      res.writeHead(200, { 'Content-Type': JSONAPI, 'Content-Length': String(text.length) });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      return res.destroy();
+    }
+    if (answer.status === 200 && answer.afterPage) answer.afterPage();
+    send(answer.status, answer.body, rateHeaders);
+  }
+
+  /** A sliding one-second window per token, and one-minute windows for run lists. */
+  rateLimited(token, pathname) {
+    if (!this.rateLimit.enabled) return null;
+    const now = Date.now();
+    const check = (key, limit, windowMs) => {
+      const hits = (this.windows.get(key) ?? []).filter(t => now - t < windowMs);
+      this.windows.set(key, hits);
+      if (hits.length >= limit) {
+        const reset = ((hits[0] + windowMs - now) / 1000).toFixed(3);
+        return { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset };
+      }
+      hits.push(now);
+      return null;
+    };
+    const isRunList = /^\/api\/v2\/(workspaces\/[^/]+|organizations\/[^/]+)\/runs$/.test(pathname);
+    return (isRunList && check(`${token}:runs`, this.rateLimit.runsPerMinute, 60_000)) ||
+      check(token, this.rateLimit.perSecond, 1000);
+  }
+
+  route(req, url, visible) {
+    const can = org => visible === '*' || visible.includes(org);
+    const notFound = { status: 404, body: errors(404, 'not found') };
+    if (req.method !== 'GET') return notFound;
+    const p = url.pathname;
+    let m;
+    if (p === '/api/v2/ping') return { status: 204 };
+    if ((m = /^\/api\/v2\/organizations\/([^/]+)\/workspaces$/.exec(p))) {
+      const org = this.orgs.get(decodeURIComponent(m[1]));
+      if (!org || !can(org.name)) return notFound;
+      return this.list(url, org);
+    }
+    if ((m = /^\/api\/v2\/organizations\/([^/]+)\/workspaces\/([^/]+)$/.exec(p))) {
+      const org = this.orgs.get(decodeURIComponent(m[1]));
+      const ws = org && can(org.name) && org.workspaces.find(w => w.attributes.name === decodeURIComponent(m[2]));
+      return ws ? this.show(url, org, ws) : notFound;
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([^/]+)$/.exec(p))) {
+      for (const org of this.orgs.values()) {
+        const ws = org.workspaces.find(w => w.id === m[1]);
+        if (ws && can(org.name)) return this.show(url, org, ws);
+      }
+      return notFound;
+    }
+    if ((m = /^\/api\/v2\/runs\/([^/]+)$/.exec(p))) {
+      for (const org of this.orgs.values()) {
+        const run = org.runs.get(m[1]);
+        if (run && can(org.name)) return { status: 200, body: { data: run } };
+      }
+      return notFound;
+    }
+    return notFound;
+  }
+
+  included(url, org, workspaces) {
+    const include = (url.searchParams.get('include') ?? '').split(',');
+    if (!include.includes('current_run')) return undefined;
+    return workspaces
+      .map(w => org.runs.get(w.relationships['current-run']?.data?.id))
+      .filter(Boolean);
+  }
+
+  show(url, org, ws) {
+    const included = this.included(url, org, [ws]);
+    return { status: 200, body: { data: ws, ...(included ? { included } : {}) } };
+  }
+
+  list(url, org) {
+    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(url.searchParams.get('page[size]') ?? DEFAULT_PAGE_SIZE)));
+    const total = org.workspaces.length;
+    const pages = Math.max(1, Math.ceil(total / size));
+    const page = Math.max(1, Number(url.searchParams.get('page[number]') ?? 1));
+    const data = org.workspaces.slice((page - 1) * size, page * size);
+    const link = n => {
+      const q = new URLSearchParams(url.searchParams);
+      q.set('page[number]', String(n));
+      q.set('page[size]', String(size));
+      return `${this.url}${url.pathname}?${q.toString()}`; // URLSearchParams percent-encodes brackets
+    };
+    const included = this.included(url, org, data);
+    const counts = { total, none: 0 };
+    for (const w of org.workspaces) {
+      const status = org.runs.get(w.relationships['current-run']?.data?.id)?.attributes.status;
+      if (!status) counts.none++;
+      else counts[status.replace(/_/g, '-')] = (counts[status.replace(/_/g, '-')] ?? 0) + 1;
+    }
+    const shift = this.faults.shift;
+    return {
+      status: 200,
+      body: {
+        data,
+        ...(included ? { included } : {}),
+        links: {
+          self: link(page), first: link(1), prev: page > 1 ? link(page - 1) : null,
+          next: page < pages ? link(page + 1) : null, last: link(pages),
+        },
+        meta: {
+          'status-counts': counts,
+          pagination: {
+            'current-page': page, 'page-size': size, 'prev-page': page > 1 ? page - 1 : null,
+            'next-page': page < pages ? page + 1 : null, 'total-pages': pages, 'total-count': total,
+          },
+        },
+      },
+      // A listing that changes while it is paged: after serving `afterPage`, once.
+      afterPage: shift && shift.afterPage === page ? () => {
+        this.faults.shift = null;
+        if (shift.action === 'delete') this.deleteWorkspace(org.name, org.workspaces[0].id);
+        else this.addWorkspace(org.name, `added-between-pages-${Date.now()}`);
+      } : undefined,
+    };
+  }
+
+  /** /_fake/ admin API for out-of-process use (cli.js): faults, run status, request log. */
+  async admin(req, res, url) {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const input = body ? JSON.parse(body) : {};
+    const reply = (status, value) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(value ?? null));
+    };
+    if (url.pathname === '/_fake/faults' && req.method === 'POST') return reply(200, this.setFaults(input) ?? this.faults);
+    if (url.pathname === '/_fake/runs' && req.method === 'POST') {
+      return reply(200, { runId: this.setRunStatus(input.organization, input.workspaceId, input.status) });
+    }
+    if (url.pathname === '/_fake/log') return reply(200, this.log);
+    return reply(404, { error: 'no such admin route' });
+  }
+}
+
+/** Starts a fake TFE on loopback. */
+async function startFakeTfe(options = {}) {
+  const fake = new FakeTfe(options);
+  return fake.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+}
+
+module.exports = { FakeTfe, startFakeTfe };
