@@ -1,0 +1,35 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** tfe-catalog: Terraform Enterprise / HCP Terraform in the catalog. */
+  terraform?: {
+    /** One entry per TFE organization; each gets its own namespace, token and schedule. */
+    organizations?: Array<{
+      /**
+       * The TFE host.
+       * @default https://app.terraform.io
+       */
+      baseUrl?: string;
+      /** The TFE organization name. */
+      organization: string;
+      /**
+       * A TFE team or user token that can read the organization's workspaces.
+       * @visibility secret
+       */
+      token: string;
+      /** Catalog namespace of the organization's entities; derived from its name by default. */
+      namespace?: string;
+      /** Owner of the entities (`team-a`, `group:default/team-a`, `user:default/jdoe`). */
+      defaultOwner?: string;
+      /** How often to sync; every 30 minutes by default. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Retries of 429, 5xx and network errors, and the time budget of one sync. */
+      retry?: {
+        maxAttempts?: number;
+        baseDelayMs?: number;
+        maxDelayMs?: number;
+        timeBudgetMs?: number;
+      };
+    }>;
+  };
+}

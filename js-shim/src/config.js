@@ -1,0 +1,33 @@
+'use strict';
+// Reads `terraform.organizations[]` from app-config into the core's SyncConfig plus what the shim
+// needs (token, schedule). Validation of the values is the core's (SyncPlanner's constructor).
+
+const { readSchedulerServiceTaskScheduleDefinitionFromConfig } = require('@backstage/backend-plugin-api');
+
+const DEFAULT_SCHEDULE = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 5 },
+};
+
+function readOrganizations(config) {
+  const list = config.getOptionalConfigArray('terraform.organizations') ?? [];
+  return list.map(c => {
+    const retry = c.getOptionalConfig('retry');
+    return {
+      syncConfig: {
+        organization: c.getString('organization'),
+        baseUrl: c.getOptionalString('baseUrl') ?? 'https://app.terraform.io',
+        namespace: c.getOptionalString('namespace'),
+        defaultOwner: c.getOptionalString('defaultOwner'),
+        retry: retry ? retry.get() : undefined,
+      },
+      token: c.getString('token'),
+      schedule: c.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
+        : DEFAULT_SCHEDULE,
+    };
+  });
+}
+
+module.exports = { readOrganizations };

@@ -1,0 +1,45 @@
+'use strict';
+// Drives the core's sync planner: performs the requests it asks for (adding the token), sleeps
+// when it says wait, and returns its snapshot or throws its error. No decisions live here.
+
+const core = require('./core');
+
+class SyncFailedError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'SyncFailedError';
+  }
+}
+
+async function perform(request, token) {
+  try {
+    const res = await fetch(request.url, {
+      method: request.method,
+      headers: { ...Object.fromEntries(request.headers), Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    const body = await res.text();
+    return { type: 'response', id: request.id, status: res.status, headers: [...res.headers], body };
+  } catch (e) {
+    // fetch errors name the URL and the cause, never the request headers.
+    return { type: 'transportError', id: request.id, message: `${e.name}: ${e.cause?.message ?? e.message}` };
+  }
+}
+
+/** Runs one sync to completion: resolves with `{organization, entities, stats}`. */
+async function runSync(syncConfig, token, { now = Date.now } = {}) {
+  const planner = new core.SyncPlanner({ ...syncConfig, seed: Math.floor(Math.random() * 2 ** 32) });
+  try {
+    for (;;) {
+      const out = planner.poll(now());
+      if (out.type === 'request') planner.handleInput(await perform(out, token), now());
+      else if (out.type === 'wait') await new Promise(r => setTimeout(r, Math.max(0, out.untilMs - now())));
+      else if (out.type === 'done') return out;
+      else throw new SyncFailedError(out.error);
+    }
+  } finally {
+    planner.free();
+  }
+}
+
+module.exports = { runSync, SyncFailedError };

@@ -1,0 +1,77 @@
+'use strict';
+// A real Backstage backend for tests: the real catalog backend, Backstage's real (database-backed)
+// scheduler, and this package, on SQLite or on the PostgreSQL server named by
+// BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
+const { after } = require('node:test');
+
+// backend-test-utils registers cleanup with Jest's global afterAll(); give it node:test's.
+globalThis.afterAll ??= fn => after(fn);
+
+const { startTestBackend, mockServices, TestDatabases } = require('@backstage/backend-test-utils');
+const { schedulerServiceFactory } = require('@backstage/backend-defaults/scheduler');
+const catalogPlugin = require('@backstage/plugin-catalog-backend').default;
+const terraformFeatures = require('../../js-shim/src/index.js').default;
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
+
+/** The database ids this run covers: SQLite always, PostgreSQL when a server is configured. */
+function databaseIds() {
+  return [...databases.eachSupportedId()].map(([id]) => id);
+}
+
+async function startBackstage({ databaseId, config, features = [] }) {
+  const knex = await databases.init(databaseId);
+  const backend = await startTestBackend({
+    features: [
+      catalogPlugin,
+      terraformFeatures,
+      schedulerServiceFactory,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: { catalog: { processingInterval: { seconds: 1 } }, ...config },
+      }),
+      ...features,
+    ],
+  });
+  const baseUrl = `http://localhost:${backend.server.address().port}`;
+  return { backend, baseUrl };
+}
+
+/** Polls `probe` until it returns a truthy value. */
+async function eventually(probe, { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise(r => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+async function getJson(url, init) {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${res.status} from ${url}`);
+  return res.json();
+}
+
+/** Every entity of a kind in a namespace, through the catalog's paginated query API. */
+async function queryEntities(baseUrl, { kind, namespace }) {
+  const items = [];
+  let cursor;
+  do {
+    const q = cursor
+      ? `cursor=${encodeURIComponent(cursor)}`
+      : `filter=kind=${kind},metadata.namespace=${namespace}&limit=500`;
+    const page = await getJson(`${baseUrl}/api/catalog/entities/by-query?${q}`);
+    items.push(...page.items);
+    cursor = page.pageInfo?.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+module.exports = { databaseIds, startBackstage, eventually, getJson, queryEntities };
