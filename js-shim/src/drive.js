@@ -42,4 +42,13 @@ async function runSync(syncConfig, token, { now = Date.now } = {}) {
   }
 }
 
-module.exports = { runSync, SyncFailedError };
+/** Throws the core's message when the configuration is unusable. */
+function validateSyncConfig(syncConfig) {
+  try {
+    new core.SyncPlanner(syncConfig).free();
+  } catch (e) {
+    throw new Error(`terraform.organizations (${syncConfig.organization}): ${e.message}`);
+  }
+}
+
+module.exports = { runSync, validateSyncConfig, SyncFailedError };

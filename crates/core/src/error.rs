@@ -131,6 +131,9 @@ pub enum SyncError {
         /// The budget.
         budget_ms: u64,
     },
+    /// The listing changed while it was paged, again and again.
+    #[error("the workspace list kept changing while it was paged ({0})")]
+    ListingKeptChanging(String),
     /// An input arrived that the planner did not ask for.
     #[error("unexpected input: {0}")]
     UnexpectedInput(String),

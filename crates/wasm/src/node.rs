@@ -4,22 +4,26 @@ use serde::Serialize;
 use tfe_catalog_core as core;
 use wasm_bindgen::prelude::*;
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+/// A core error as a JS `Error` carrying the core's message.
+fn js_error(e: impl std::fmt::Display) -> JsValue {
+    JsError::new(&e.to_string()).into()
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    // serde-wasm-bindgen's errors already are JS `Error`s.
+    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    Ok(serde_wasm_bindgen::from_value(value)?)
 }
 
 /// Maps `{documents: [{name, text}], options}` to the canonical entity JSON text.
 #[wasm_bindgen(js_name = mapDocuments)]
-pub fn map_documents(request: JsValue) -> Result<String, JsError> {
+pub fn map_documents(request: JsValue) -> Result<String, JsValue> {
     let request: core::MapRequest = from_js(request)?;
     core::map_documents_to_json(&request.documents, &request.options)
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(js_error)
 }
 
 /// One organization's sync; see `tfe_catalog_core::sync`.
@@ -30,21 +34,21 @@ pub struct SyncPlanner(core::SyncPlanner);
 impl SyncPlanner {
     /// Validates the configuration and starts a sync.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<SyncPlanner, JsError> {
+    pub fn new(config: JsValue) -> Result<SyncPlanner, JsValue> {
         let config: core::SyncConfig = from_js(config)?;
         core::SyncPlanner::new(config)
             .map(SyncPlanner)
-            .map_err(|e| JsError::new(&e.to_string()))
+            .map_err(js_error)
     }
 
     /// `{type: "request" | "wait" | "done" | "failed", ...}`.
-    pub fn poll(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+    pub fn poll(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         to_js(&self.0.poll_output(now_ms as u64))
     }
 
     /// `{type: "response", id, status, headers, body}` or `{type: "transportError", id, message}`.
     #[wasm_bindgen(js_name = handleInput)]
-    pub fn handle_input(&mut self, input: JsValue, now_ms: f64) -> Result<(), JsError> {
+    pub fn handle_input(&mut self, input: JsValue, now_ms: f64) -> Result<(), JsValue> {
         let input: core::Input = from_js(input)?;
         self.0.handle_input(input, now_ms as u64);
         Ok(())

@@ -4,12 +4,15 @@
 // catalog keeps the organization's previous entities.
 
 const { readOrganizations } = require('../config');
-const { runSync } = require('../drive');
+const { runSync, validateSyncConfig } = require('../drive');
 
 class TerraformEntityProvider {
   /** One provider per entry of `terraform.organizations`. */
   static fromConfig(config, { logger, scheduler }) {
-    return readOrganizations(config).map(org => new TerraformEntityProvider(org, { logger, scheduler }));
+    return readOrganizations(config).map(org => {
+      validateSyncConfig(org.syncConfig); // a bad namespace or owner fails at start-up, not at every sync
+      return new TerraformEntityProvider(org, { logger, scheduler });
+    });
   }
 
   constructor({ syncConfig, token, schedule }, { logger, scheduler }) {

@@ -56,8 +56,8 @@ pub struct SyncConfig {
     /// `page[size]`: TFE's maximum, 100, by default.
     #[serde(default = "default_page_size")]
     pub page_size: u32,
-    /// Retries and time budget.
-    #[serde(default)]
+    /// Retries and time budget; `null` or absent means the defaults.
+    #[serde(default, deserialize_with = "retry::null_is_default")]
     pub retry: RetryPolicy,
     /// Seed of the jitter: the core draws no random numbers, so the host passes one in.
     #[serde(default)]
@@ -327,15 +327,20 @@ impl SyncPlanner {
             Err(e) => return self.fail(e),
         };
         let total = doc.pagination.total_count;
+        let first_total = self.pages.first().and_then(|(_, d)| d.pagination.total_count);
         self.pages.push((url, doc));
+        if first_total.is_some() && first_total != total {
+            return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
+        }
         match next {
             Some(url) => self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms },
             None => self.finish_listing(total, now_ms),
         }
     }
 
-    /// A listing is consistent when it holds as many distinct objects as TFE's `total-count` on
-    /// its last page. If not, objects moved between pages while we read them: read it again.
+    /// A listing is consistent when every page reported the same `total-count` and it holds that
+    /// many distinct objects. Otherwise objects moved between pages while we read them (TFE pages
+    /// by offset): read it again.
     fn finish_listing(&mut self, total: Option<u64>, now_ms: u64) {
         let mut ids: Vec<&str> = self
             .pages
@@ -344,18 +349,9 @@ impl SyncPlanner {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        if let Some(total) = total.filter(|t| *t != ids.len() as u64) {
-            if self.stats.restarts >= MAX_RESTARTS {
-                return self.fail(SyncError::UnexpectedInput(format!(
-                    "the workspace list kept changing while it was paged ({} read, {total} expected)",
-                    ids.len()
-                )));
-            }
-            self.stats.restarts += 1;
-            self.pages.clear();
-            let url = first_page_url(&self.base_url, &self.config);
-            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
-            return;
+        let read = ids.len() as u64;
+        if let Some(total) = total.filter(|t| *t != read) {
+            return self.restart_listing(now_ms, format!("{read} read, {total} expected"));
         }
         let options = map_options(&self.config);
         let pages = self.pages.iter().map(|(url, doc)| (url.as_str(), doc));
@@ -371,6 +367,16 @@ impl SyncPlanner {
             }
             Err(e) => self.fail(e.into()),
         }
+    }
+
+    fn restart_listing(&mut self, now_ms: u64, why: String) {
+        if self.stats.restarts >= MAX_RESTARTS {
+            return self.fail(SyncError::ListingKeptChanging(why));
+        }
+        self.stats.restarts += 1;
+        self.pages.clear();
+        let url = first_page_url(&self.base_url, &self.config);
+        self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
     }
 
     fn next_url(&self, doc: &Document) -> Result<Option<String>, SyncError> {
@@ -442,3 +448,6 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
 }
+
+#[cfg(test)]
+mod tests;

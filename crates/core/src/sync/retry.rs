@@ -1,6 +1,6 @@
 //! Retry and time-budget policy. Delays are decided here and slept by the host.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 /// Bounded exponential backoff with jitter, and a time budget for a whole sync.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -38,6 +38,11 @@ impl RetryPolicy {
         let half = exp / 2;
         half + next_random(rng) % (half + 1)
     }
+}
+
+/// Hosts pass absent config blocks as `null` (JS `undefined`): treat them as the defaults.
+pub(crate) fn null_is_default<'de, D: Deserializer<'de>>(d: D) -> Result<RetryPolicy, D::Error> {
+    Ok(Option::<RetryPolicy>::deserialize(d)?.unwrap_or_default())
 }
 
 /// splitmix64: a tiny deterministic generator; the seed comes from the host.

@@ -1,0 +1,255 @@
+//! The planner driven in memory with virtual time: each fault is an ordinary unit test.
+
+use serde_json::json;
+
+use super::*;
+
+const BASE: &str = "https://tfe.example.com";
+
+fn config() -> SyncConfig {
+    serde_json::from_value(json!({
+        "organization": "acme",
+        "baseUrl": BASE,
+        "retry": {"maxAttempts": 3, "baseDelayMs": 100, "maxDelayMs": 1000, "timeBudgetMs": 60000}
+    }))
+    .unwrap()
+}
+
+/// A listing of `count` workspaces as TFE pages it, `size` per page.
+fn page(count: usize, size: usize, number: usize) -> String {
+    let pages = count.div_ceil(size).max(1);
+    let data: Vec<_> = (0..count)
+        .skip((number - 1) * size)
+        .take(size)
+        .map(|i| {
+            json!({"id": format!("ws-{i:04}"), "type": "workspaces",
+                   "attributes": {"name": format!("ws-{i:04}")},
+                   "relationships": {"organization": {"data": {"id": "acme", "type": "organizations"}}}})
+        })
+        .collect();
+    let link = |n: usize| format!("{BASE}/api/v2/organizations/acme/workspaces?page%5Bnumber%5D={n}&page%5Bsize%5D={size}");
+    json!({
+        "data": data,
+        "links": {"next": (number < pages).then(|| link(number + 1))},
+        "meta": {"pagination": {"current-page": number, "next-page": (number < pages).then_some(number + 1),
+                                "total-count": count, "total-pages": pages}}
+    })
+    .to_string()
+}
+
+type Answer = Option<(u16, Vec<(String, String)>, String)>;
+
+fn ok(body: String) -> Answer {
+    Some((200, vec![], body))
+}
+
+/// The page number a request asks for.
+fn page_of(req: &HttpRequest) -> usize {
+    let tail = req.url.split("page%5Bnumber%5D=").nth(1).unwrap();
+    tail.split('&').next().unwrap().parse().unwrap()
+}
+
+/// Runs the planner to its end with virtual time; `server` answers each request (or `None` for a
+/// transport error). Returns the terminal output, the requests seen and the final virtual time.
+fn drive(
+    mut planner: SyncPlanner,
+    mut server: impl FnMut(&HttpRequest, usize) -> Answer,
+) -> (Output, Vec<HttpRequest>, u64) {
+    let mut now = 0;
+    let mut seen = Vec::new();
+    for _ in 0..10_000 {
+        match planner.poll_output(now) {
+            Output::Request(req) => {
+                let input = match server(&req, seen.len()) {
+                    Some((status, headers, body)) => Input::Response(HttpResponse { id: req.id, status, headers, body }),
+                    None => Input::TransportError { id: req.id, message: "connection reset".into() },
+                };
+                seen.push(req);
+                now += 10;
+                planner.handle_input(input, now);
+            }
+            Output::Wait { until_ms: Some(t) } => now = t,
+            Output::Wait { until_ms: None } => panic!("planner waits with nothing in flight"),
+            terminal => return (terminal, seen, now),
+        }
+    }
+    panic!("planner did not finish")
+}
+
+fn entities(output: &Output) -> Vec<String> {
+    match output {
+        Output::Done(s) => s.entities.iter().map(|e| e.metadata.name.clone()).collect(),
+        other => panic!("expected a snapshot, got {other:?}"),
+    }
+}
+
+fn cause(output: Output) -> SyncError {
+    match output {
+        Output::Failed { cause, .. } => cause,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn pages_through_the_listing_with_the_fewest_requests() {
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |req, _| ok(page(250, 100, page_of(req))));
+    assert_eq!(entities(&out).len(), 250);
+    assert_eq!(seen.len(), 3, "⌈250/100⌉ requests");
+    assert!(seen[0].url.contains("include=current_run") && seen[0].url.contains("page%5Bsize%5D=100"));
+    assert!(seen.iter().all(|r| r.headers.iter().all(|(k, _)| k != "Authorization")), "no credentials in requests");
+    let Output::Done(snapshot) = out else { unreachable!() };
+    assert_eq!(snapshot.stats.requests, 3);
+    assert_eq!(snapshot.stats.retries, 0);
+}
+
+#[test]
+fn terminal_outputs_are_said_once() {
+    let mut planner = SyncPlanner::new(config()).unwrap();
+    let Output::Request(req) = planner.poll_output(0) else { panic!() };
+    planner.handle_input(Input::Response(HttpResponse { id: req.id, status: 401, headers: vec![], body: String::new() }), 1);
+    assert!(matches!(planner.poll_output(1), Output::Failed { .. }));
+    assert_eq!(planner.poll_output(2), Output::Wait { until_ms: None });
+}
+
+#[test]
+fn unauthorized_and_not_found_fail_without_retry() {
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |_, _| Some((401, vec![], String::new())));
+    assert!(matches!(cause(out), SyncError::Unauthorized { .. }));
+    assert_eq!(seen.len(), 1);
+    let (out, _, _) = drive(SyncPlanner::new(config()).unwrap(), |_, _| Some((404, vec![], String::new())));
+    let err = cause(out);
+    assert!(matches!(err, SyncError::NotFound { .. }));
+    assert!(err.to_string().contains("organization acme not found"));
+}
+
+#[test]
+fn a_page_that_keeps_failing_fails_the_whole_sync_after_bounded_retries() {
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |req, _| match page_of(req) {
+        2 => Some((500, vec![], String::new())),
+        n => ok(page(250, 100, n)),
+    });
+    assert!(matches!(cause(out), SyncError::RetriesExhausted { attempts: 3, .. }));
+    assert_eq!(seen.len(), 1 + 3, "page 1, then page 2 three times");
+}
+
+#[test]
+fn transient_faults_are_retried_until_the_sync_converges() {
+    // 500, a dropped connection and a truncated body, once each, on pages 1..3.
+    let mut failed = [false; 4];
+    let (out, _, _) = drive(SyncPlanner::new(config()).unwrap(), |req, _| {
+        let n = page_of(req);
+        if !std::mem::replace(&mut failed[n], true) {
+            return match n {
+                1 => Some((502, vec![], String::new())),
+                2 => None,
+                _ => Some((200, vec![], page(250, 100, n)[..40].to_owned())),
+            };
+        }
+        ok(page(250, 100, n))
+    });
+    assert_eq!(entities(&out).len(), 250);
+    let Output::Done(snapshot) = out else { unreachable!() };
+    assert_eq!(snapshot.stats.retries, 3);
+}
+
+#[test]
+fn rate_limited_requests_wait_for_the_reset() {
+    let mut limited = false;
+    let mut retried_at = None;
+    let mut now_seen = 0;
+    let (out, seen, end) = drive(SyncPlanner::new(config()).unwrap(), |req, i| {
+        now_seen = i;
+        if !limited {
+            limited = true;
+            let headers = vec![("x-ratelimit-reset".to_owned(), "2.5".to_owned()), ("X-RateLimit-Limit".to_owned(), "30".to_owned())];
+            return Some((429, headers, r#"{"errors":[{"detail":"You have exceeded the API's rate limit.","status":429,"title":"Too many requests"}]}"#.into()));
+        }
+        retried_at.get_or_insert(i);
+        ok(page(50, 100, page_of(req)))
+    });
+    assert_eq!(entities(&out).len(), 50);
+    assert_eq!(seen.len(), 2);
+    assert!(end >= 2_500, "waited for X-RateLimit-Reset (ended at {end} ms)");
+    let Output::Done(snapshot) = out else { unreachable!() };
+    assert_eq!(snapshot.stats.rate_limited, 1);
+}
+
+#[test]
+fn links_to_another_host_are_not_followed() {
+    let foreign = |with_next_page: bool| {
+        move |req: &HttpRequest, _| -> Answer {
+            let mut doc: serde_json::Value = serde_json::from_str(&page(150, 100, page_of(req))).unwrap();
+            if page_of(req) == 1 {
+                doc["links"]["next"] = json!("https://evil.example.net/api/v2/organizations/acme/workspaces?page%5Bnumber%5D=2");
+                if !with_next_page {
+                    doc["meta"]["pagination"]["next-page"] = json!(null);
+                }
+            }
+            ok(doc.to_string())
+        }
+    };
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), foreign(true));
+    assert_eq!(entities(&out).len(), 150);
+    assert!(seen.iter().all(|r| r.url.starts_with(BASE)), "rebuilt from next-page on the configured host");
+    let (out, _, _) = drive(SyncPlanner::new(config()).unwrap(), foreign(false));
+    assert!(matches!(cause(out), SyncError::ForeignLink(_)));
+}
+
+#[test]
+fn a_listing_that_shifts_while_paged_is_read_again() {
+    // First pass: a workspace is deleted after page 1 is served, so page 2 skips one (TFE pages by
+    // offset) and the total no longer matches what was read.
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |req, i| {
+        let n = page_of(req);
+        if i == 1 {
+            let mut doc: serde_json::Value = serde_json::from_str(&page(200, 100, n)).unwrap();
+            doc["data"].as_array_mut().unwrap().remove(0); // the item that moved to page 1
+            doc["meta"]["pagination"]["total-count"] = json!(199);
+            return ok(doc.to_string());
+        }
+        ok(page(if i == 0 { 200 } else { 199 }, 100, n))
+    });
+    assert_eq!(entities(&out).len(), 199);
+    assert_eq!(seen.len(), 4, "two pages, then the listing again");
+    let Output::Done(snapshot) = out else { unreachable!() };
+    assert_eq!(snapshot.stats.restarts, 1);
+}
+
+#[test]
+fn the_time_budget_bounds_a_sync() {
+    let mut cfg = config();
+    cfg.retry.max_attempts = 1_000;
+    cfg.retry.time_budget_ms = 5_000;
+    let (out, _, end) = drive(SyncPlanner::new(cfg).unwrap(), |_, _| Some((503, vec![], String::new())));
+    assert!(matches!(cause(out), SyncError::TimeBudgetExceeded { budget_ms: 5_000, .. }));
+    assert!(end <= 5_000 + 1_000 + 10, "stopped soon after the budget ({end} ms)");
+}
+
+#[test]
+fn bad_configuration_fails_before_any_request() {
+    let bad = |patch: serde_json::Value| {
+        let mut v = json!({"organization": "acme"});
+        v.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
+        SyncPlanner::new(serde_json::from_value(v).unwrap()).unwrap_err().to_string()
+    };
+    assert!(bad(json!({"organization": "acme/../x"})).contains("not a TFE organization name"));
+    assert!(bad(json!({"namespace": "Acme"})).contains("invalid option namespace"));
+    assert!(bad(json!({"defaultOwner": "component:x"})).contains("must be a group or a user"));
+    assert!(bad(json!({"pageSize": 500})).contains("outside TFE's 1..=100"));
+    assert!(bad(json!({"baseUrl": "ftp://x"})).contains("not an http(s) URL"));
+}
+
+#[test]
+fn absent_optional_blocks_mean_defaults() {
+    let cfg: SyncConfig = serde_json::from_value(json!({"organization": "acme", "retry": null, "namespace": null})).unwrap();
+    assert_eq!(cfg.retry, RetryPolicy::default());
+    assert_eq!(cfg.page_size, 100);
+}
+
+#[test]
+fn answers_to_requests_not_in_flight_are_errors() {
+    let mut planner = SyncPlanner::new(config()).unwrap();
+    let Output::Request(req) = planner.poll_output(0) else { panic!() };
+    planner.handle_input(Input::Response(HttpResponse { id: req.id + 7, status: 200, headers: vec![], body: String::new() }), 1);
+    assert!(matches!(cause(planner.poll_output(1)), SyncError::UnexpectedInput(_)));
+}

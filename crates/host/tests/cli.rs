@@ -1,0 +1,75 @@
+//! `tfe-catalog map` as a user runs it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn corpus(case: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus").join(case)
+}
+
+fn tfe_catalog(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tfe-catalog"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn map_gives_the_same_bytes_in_wasmtime_and_natively() {
+    let dir = corpus("two-pages-enterprise");
+    let pages: Vec<String> = ["page-1.json", "page-2.json"]
+        .iter()
+        .map(|f| dir.join("input").join(f).display().to_string())
+        .collect();
+    let args = |native: bool| {
+        let mut a = vec!["map", "--base-url", "https://tfe.example.com/", "--owner", "team-platform"];
+        a.extend(pages.iter().map(String::as_str));
+        if native {
+            a.push("--native");
+        }
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let wasm = tfe_catalog(&args(false).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let native = tfe_catalog(&args(true).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(wasm.status.success(), "{}", String::from_utf8_lossy(&wasm.stderr));
+    assert_eq!(wasm.stdout, native.stdout);
+    assert_eq!(wasm.stdout, std::fs::read(dir.join("expected.json")).unwrap());
+}
+
+#[test]
+fn map_reads_standard_input() {
+    let doc = std::fs::read_to_string(corpus("workspace-show").join("input/workspace.json")).unwrap();
+    let out = tfe_catalog(&["map", "-"], Some(&doc));
+    assert!(out.status.success());
+    let entities: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(entities[0]["metadata"]["name"], "dns");
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_a_failure() {
+    let broken = corpus("error-not-json").join("input/broken.json");
+    for native in [false, true] {
+        let mut args = vec!["map", broken.to_str().unwrap()];
+        if native {
+            args.push("--native");
+        }
+        let out = tfe_catalog(&args, None);
+        assert!(!out.status.success());
+        assert!(out.stdout.is_empty(), "nothing on stdout");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "tfe-catalog: broken.json: not JSON: EOF while parsing a value at line 1 column 34\n"
+        );
+    }
+    let out = tfe_catalog(&["map", "/no/such/file.json"], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reading /no/such/file.json"));
+}

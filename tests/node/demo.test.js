@@ -1,0 +1,30 @@
+'use strict';
+// The README's demo, as a user runs it: a real Backstage backend whose catalog lists the sample
+// organization's workspaces.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { eventually, getJson } = require('./backstage');
+
+test('the demo serves the sample organization in a real Backstage catalog', async t => {
+  const child = spawn(process.execPath, [path.join(__dirname, '../../demo/start.js'), '--port', '7391'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let output = '';
+  child.stdout.on('data', d => (output += d));
+  child.stderr.on('data', d => (output += d));
+  await eventually(() => output.includes('DEMO_READY'), { what: 'the demo to start' });
+  const base = /DEMO_READY (\S+)/.exec(output)[1];
+  const resources = await eventually(async () => {
+    const items = await getJson(`${base}/api/catalog/entities?filter=kind=resource`);
+    return items.length === 42 && items;
+  }, { what: '42 resources from the sample organization' });
+  assert.ok(resources.every(e => e.metadata.namespace === 'acme'));
+  assert.ok(resources.every(e => e.spec.owner === 'group:default/platform-team'));
+  const curl = /curl -s '([^']+\/by-name\/[^']+)'/.exec(output)[1];
+  const one = await getJson(curl);
+  assert.equal(one.kind, 'Resource');
+  assert.ok(!/demo-[a-z0-9]{6,}/.test(output), 'the demo token never reaches the logs');
+});
