@@ -132,7 +132,7 @@ pub enum SyncError {
         budget_ms: u64,
     },
     /// The listing changed while it was paged, again and again.
-    #[error("the workspace list kept changing while it was paged ({0})")]
+    #[error("a list kept changing while it was paged ({0})")]
     ListingKeptChanging(String),
     /// An input arrived that the planner did not ask for.
     #[error("unexpected input: {0}")]

@@ -41,3 +41,28 @@ pub const VIEW_URL: &str = "backstage.io/view-url";
 pub const SOURCE_LOCATION: &str = "backstage.io/source-location";
 /// GitHub: `owner/repo`.
 pub const GITHUB_PROJECT_SLUG: &str = "github.com/project-slug";
+
+/// The project id (`prj-…`).
+pub const PROJECT_ID: &str = "terraform.io/project-id";
+/// The project name as in TFE.
+pub const PROJECT_NAME: &str = "terraform.io/project-name";
+
+/// `"true"` on blueprint templates (registry modules).
+pub const TEMPLATE: &str = "terraform.io/template";
+/// The registry module id (`mod-…`).
+pub const MODULE_ID: &str = "terraform.io/module-id";
+/// `namespace/name/provider`.
+pub const MODULE_PATH: &str = "terraform.io/module-path";
+/// `private` or `public`.
+pub const REGISTRY_NAME: &str = "terraform.io/registry-name";
+/// The module's status (`setup_complete`, ...).
+pub const MODULE_STATUS: &str = "terraform.io/module-status";
+/// The newest version whose status is `ok`.
+pub const MODULE_VERSION: &str = "terraform.io/module-version";
+/// Required inputs, comma-separated, when the registry exposed them.
+pub const MODULE_INPUTS_REQUIRED: &str = "terraform.io/module-inputs-required";
+
+/// On an instance: the template's module path.
+pub const BLUEPRINT: &str = "terraform.io/blueprint";
+/// On an instance: the template version it was made from, when known.
+pub const BLUEPRINT_VERSION: &str = "terraform.io/blueprint-version";

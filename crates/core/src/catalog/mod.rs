@@ -5,8 +5,12 @@
 //! that the output does not depend on the order TFE paged them in.
 
 pub mod annotations;
+pub mod blueprint;
 pub mod entity;
 pub mod naming;
+pub mod owner;
+pub mod project;
+pub mod registry_module;
 pub mod workspace;
 
 use std::collections::BTreeMap;
@@ -16,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use entity::{Entity, Link, Metadata, Spec};
 
 use crate::error::MapError;
-use crate::tfe::{Document, Run, Workspace, parse_document};
+use crate::tfe::{Document, ModuleDetails, Project, RegistryModule, Run, Workspace, parse_document};
 
 /// The TFE host used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://app.terraform.io";
@@ -36,6 +40,12 @@ pub struct MapOptions {
     pub default_owner: Option<String>,
     /// The TFE host for UI links; `https://app.terraform.io` by default.
     pub base_url: Option<String>,
+    /// The key of owner tags (`owner:team-a`); `owner` by default. See [`owner`].
+    pub owner_tag_key: Option<String>,
+    /// Owner per project, keyed by project id or name. See [`owner`].
+    pub project_owners: BTreeMap<String, String>,
+    /// The key of blueprint tags (`blueprint:vpc`); `blueprint` by default. See [`blueprint`].
+    pub blueprint_tag_key: Option<String>,
 }
 
 /// One input document and the name its errors are labelled with.
@@ -68,6 +78,12 @@ pub struct OrgContext {
     pub default_owner: String,
     /// TFE host without a trailing `/`.
     pub base_url: String,
+    /// Key of owner tags.
+    pub owner_tag_key: String,
+    /// Full owner refs per project id or name.
+    pub project_owners: BTreeMap<String, String>,
+    /// Key of blueprint tags.
+    pub blueprint_tag_key: String,
 }
 
 impl OrgContext {
@@ -93,11 +109,23 @@ impl OrgContext {
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             return Err(invalid("baseUrl", format!("{base_url:?} is not an http(s) URL")));
         }
+        let project_owners = options
+            .project_owners
+            .iter()
+            .map(|(project, owner)| {
+                naming::owner_ref(owner)
+                    .map(|o| (project.clone(), o))
+                    .map_err(|r| invalid("projectOwners", r))
+            })
+            .collect::<Result<_, _>>()?;
         Ok(OrgContext {
             organization: organization.to_owned(),
             namespace,
             default_owner,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            owner_tag_key: options.owner_tag_key.clone().unwrap_or_else(|| "owner".to_owned()),
+            project_owners,
+            blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| "blueprint".to_owned()),
         })
     }
 }
@@ -114,42 +142,101 @@ pub fn map_documents(
     map_parsed(parsed.iter().map(|(name, doc)| (*name, doc)), options)
 }
 
-/// Maps already parsed documents (the sync planner's pages).
-pub fn map_parsed<'a>(
-    documents: impl IntoIterator<Item = (&'a str, &'a Document)>,
-    options: &MapOptions,
-) -> Result<Vec<Entity>, MapError> {
-    let mut workspaces: BTreeMap<String, Workspace> = BTreeMap::new();
-    let mut runs: BTreeMap<String, Run> = BTreeMap::new();
+/// Everything an organization's documents hold, keyed by TFE id (so that a page read twice, or
+/// a show document next to a list, counts once).
+#[derive(Debug, Default)]
+struct Collected {
+    workspaces: BTreeMap<String, Workspace>,
+    runs: BTreeMap<String, Run>,
+    projects: BTreeMap<String, Project>,
+    modules: BTreeMap<String, RegistryModule>,
+    details: BTreeMap<String, ModuleDetails>,
+}
+
+fn collect<'a>(documents: impl IntoIterator<Item = (&'a str, &'a Document)>) -> Result<Collected, MapError> {
+    let mut c = Collected::default();
     for (name, doc) in documents {
+        if let Some(details) = &doc.module_details {
+            c.details.insert(details.path.clone(), details.clone());
+        }
         for resource in doc.data.iter().chain(&doc.included) {
             match resource.kind.as_str() {
                 "workspaces" => {
                     let ws = Workspace::from_resource(name, resource)?;
-                    workspaces.insert(ws.id.clone(), ws);
+                    c.workspaces.insert(ws.id.clone(), ws);
                 }
                 "runs" => {
                     let run = Run::from_resource(name, resource)?;
-                    runs.insert(run.id.clone(), run);
+                    c.runs.insert(run.id.clone(), run);
+                }
+                "projects" => {
+                    let p = Project::from_resource(name, resource)?;
+                    c.projects.insert(p.id.clone(), p);
+                }
+                "registry-modules" => {
+                    let m = RegistryModule::from_resource(name, resource)?;
+                    c.modules.insert(m.id.clone(), m);
                 }
                 // Other types (organizations, plans, ...) are not catalog objects.
                 _ => {}
             }
         }
     }
-    if workspaces.is_empty() {
+    Ok(c)
+}
+
+/// Maps already parsed documents (the sync planner's pages) to the linked model: projects as
+/// `System`s, registry modules as blueprint `Component`s, workspaces as `Resource`s that are
+/// `partOf` their project's system and `dependsOn` the blueprint they instantiate.
+pub fn map_parsed<'a>(
+    documents: impl IntoIterator<Item = (&'a str, &'a Document)>,
+    options: &MapOptions,
+) -> Result<Vec<Entity>, MapError> {
+    let c = collect(documents)?;
+    if c.workspaces.is_empty() && c.projects.is_empty() && c.modules.is_empty() {
         return Ok(Vec::new());
     }
-    let organization = resolve_organization(options, workspaces.values())?;
+    let orgs = c
+        .workspaces
+        .values()
+        .map(|w| &w.organization)
+        .chain(c.projects.values().map(|p| &p.organization))
+        .chain(c.modules.values().map(|m| &m.organization));
+    let organization = resolve_organization(options, orgs)?;
     let org = OrgContext::new(&organization, options)?;
-    let mut entities: Vec<Entity> = workspaces
+
+    let mut systems: Vec<Entity> = c.projects.values().map(|p| project::project_entity(p, &org)).collect();
+    disambiguate(&mut systems);
+    let system_refs: BTreeMap<&str, String> = c.projects.keys().map(String::as_str).zip(systems.iter().map(Entity::entity_ref)).collect();
+
+    let modules: Vec<RegistryModule> = c.modules.values().cloned().collect();
+    let mut templates: Vec<Entity> = modules
+        .iter()
+        .map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org))
+        .collect();
+    disambiguate(&mut templates);
+
+    let mut resources: Vec<Entity> = c
+        .workspaces
         .values()
         .map(|ws| {
-            let run = ws.current_run_id.as_ref().and_then(|id| runs.get(id));
-            workspace::workspace_entity(ws, run, &org)
+            let run = ws.current_run_id.as_ref().and_then(|id| c.runs.get(id));
+            let project = ws.project_id.as_ref().and_then(|id| c.projects.get(id));
+            let links = workspace::WorkspaceLinks {
+                owner: owner::owner(&ws.tag_names, project, &org),
+                system: ws.project_id.as_deref().and_then(|id| system_refs.get(id).cloned()),
+                blueprint: blueprint::blueprint_of(ws, &modules, &org).map(|link| workspace::Blueprint {
+                    entity_ref: templates[link.module].entity_ref(),
+                    path: modules[link.module].path(),
+                    version: link.version,
+                }),
+            };
+            workspace::workspace_entity(ws, run, &links, &org)
         })
         .collect();
-    disambiguate(&mut entities);
+    disambiguate(&mut resources);
+
+    let mut entities: Vec<Entity> = systems.into_iter().chain(templates).chain(resources).collect();
     entities.sort_by(|a, b| {
         (a.kind.as_str(), a.metadata.name.to_lowercase())
             .cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
@@ -176,11 +263,11 @@ pub fn to_json(entities: &[Entity]) -> String {
 
 fn resolve_organization<'a>(
     options: &MapOptions,
-    workspaces: impl Iterator<Item = &'a Workspace>,
+    organizations: impl Iterator<Item = &'a Option<String>>,
 ) -> Result<String, MapError> {
     let mut found = options.organization.clone();
-    for ws in workspaces {
-        match (&found, &ws.organization) {
+    for organization in organizations {
+        match (&found, organization) {
             (Some(a), Some(b)) if a != b => {
                 return Err(MapError::MixedOrganizations { first: a.clone(), second: b.clone() });
             }
@@ -191,14 +278,14 @@ fn resolve_organization<'a>(
     found.ok_or(MapError::NoOrganization)
 }
 
-/// Backstage names are unique per kind and namespace, case-insensitively. When two TFE objects map
-/// to one name, the one with the smallest TFE id keeps it and the others get `-<hash of id>`, so
+/// Backstage names are unique per kind and namespace, case-insensitively (`entities` holds one
+/// kind). When two TFE objects map to one name, the one with the smallest TFE id keeps it and the others get `-<hash of id>`, so
 /// names do not change when an unrelated object appears.
 fn disambiguate(entities: &mut [Entity]) {
     let id_of = |e: &Entity| {
-        e.metadata
-            .annotations
-            .get(annotations::WORKSPACE_ID)
+        [annotations::WORKSPACE_ID, annotations::PROJECT_ID, annotations::MODULE_ID]
+            .iter()
+            .find_map(|key| e.metadata.annotations.get(*key))
             .cloned()
             .unwrap_or_default()
     };

@@ -11,8 +11,30 @@ use crate::tfe::{Run, VcsRepo, Workspace};
 /// `spec.type` of workspace resources.
 pub const WORKSPACE_TYPE: &str = "terraform-workspace";
 
+/// What a workspace is linked to, decided from the whole organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceLinks {
+    /// Full owner ref.
+    pub owner: String,
+    /// The project's `System` ref, when the project is known.
+    pub system: Option<String>,
+    /// The blueprint it instantiates.
+    pub blueprint: Option<Blueprint>,
+}
+
+/// A workspace's blueprint template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blueprint {
+    /// `component:<ns>/<name>` of the template.
+    pub entity_ref: String,
+    /// `namespace/name/provider`.
+    pub path: String,
+    /// The version instantiated, when known.
+    pub version: Option<String>,
+}
+
 /// Maps one workspace and, when known, its current run.
-pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, org: &OrgContext) -> Entity {
+pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLinks, org: &OrgContext) -> Entity {
     let ws_url = workspace_url(ws, org);
     let mut annotations = BTreeMap::new();
     let mut put = |k: &str, v: &str| {
@@ -35,6 +57,16 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, org: &OrgContext) -> 
     if let Some(version) = &ws.terraform_version {
         put(a::TERRAFORM_VERSION, version);
     }
+    if let Some(project_id) = &ws.project_id {
+        put(a::PROJECT_ID, project_id);
+    }
+    if let Some(blueprint) = &links.blueprint {
+        put(a::BLUEPRINT, &blueprint.path);
+        if let Some(version) = &blueprint.version {
+            put(a::BLUEPRINT_VERSION, version);
+        }
+    }
+    let ws_links = links;
     let mut links = vec![Link {
         url: ws_url.clone(),
         title: "Terraform workspace".to_owned(),
@@ -89,7 +121,9 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, org: &OrgContext) -> 
         },
         spec: Spec {
             entity_type: Some(WORKSPACE_TYPE.to_owned()),
-            owner: org.default_owner.clone(),
+            owner: ws_links.owner.clone(),
+            system: ws_links.system.clone(),
+            depends_on: ws_links.blueprint.iter().map(|b| b.entity_ref.clone()).collect(),
             ..Spec::default()
         },
     }

@@ -38,21 +38,14 @@ use crate::tfe::{Document, jsonapi, parse_document};
 
 pub use retry::RetryPolicy;
 
-/// What a sync of one organization needs. Everything but `organization` has a default.
+/// What a sync of one organization needs: the mapping options (`organization` required) and how
+/// to page and retry.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncConfig {
-    /// The TFE organization name.
-    pub organization: String,
-    /// TFE host; `https://app.terraform.io` by default.
-    #[serde(default)]
-    pub base_url: Option<String>,
-    /// Catalog namespace; derived from the organization by default.
-    #[serde(default)]
-    pub namespace: Option<String>,
-    /// Owner of the entities.
-    #[serde(default)]
-    pub default_owner: Option<String>,
+    /// Organization (required), namespace, owners, host, ...
+    #[serde(flatten)]
+    pub options: MapOptions,
     /// `page[size]`: TFE's maximum, 100, by default.
     #[serde(default = "default_page_size")]
     pub page_size: u32,
@@ -166,6 +159,25 @@ pub struct SyncStats {
 /// How many times a shifting listing is restarted before the sync fails.
 const MAX_RESTARTS: u32 = 3;
 
+/// One paginated collection of the organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Listing {
+    /// Path segment under `/organizations/:org/`.
+    path: &'static str,
+    /// `include=` value.
+    include: Option<&'static str>,
+    /// A 404 means "not entitled to this feature" (TFE answers 404 for that), not failure.
+    optional: bool,
+}
+
+/// What a sync reads, in order: projects and modules first, so that workspaces can be linked to
+/// them; workspaces with their current runs included (no per-workspace run calls).
+const LISTINGS: [Listing; 3] = [
+    Listing { path: "projects", include: None, optional: false },
+    Listing { path: "registry-modules", include: None, optional: true },
+    Listing { path: "workspaces", include: Some("current_run"), optional: false },
+];
+
 #[derive(Debug)]
 enum State {
     /// Ready to ask for `url` once `not_before_ms` has passed.
@@ -182,8 +194,13 @@ enum State {
 #[derive(Debug)]
 pub struct SyncPlanner {
     config: SyncConfig,
+    organization: String,
     base_url: String,
     state: State,
+    /// Index into [`LISTINGS`].
+    listing: usize,
+    /// Where the current listing's pages start in `pages`.
+    listing_start: usize,
     started_at_ms: Option<u64>,
     next_id: u64,
     pages: Vec<(String, Document)>,
@@ -195,15 +212,10 @@ impl SyncPlanner {
     /// A planner for one organization. Validates the configuration up front, so a bad namespace or
     /// owner fails before any request is made.
     pub fn new(config: SyncConfig) -> Result<Self, SyncError> {
-        if config.organization.is_empty()
-            || !config
-                .organization
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        let organization = config.options.organization.clone().unwrap_or_default();
+        if organization.is_empty() || !organization.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(SyncError::InvalidConfig(format!(
-                "organization {:?} is not a TFE organization name (letters, digits, - and _)",
-                config.organization
+                "organization {organization:?} is not a TFE organization name (letters, digits, - and _)"
             )));
         }
         if !(1..=100).contains(&config.page_size) {
@@ -212,14 +224,17 @@ impl SyncPlanner {
                 config.page_size
             )));
         }
-        let org = catalog::OrgContext::new(&config.organization, &map_options(&config))?;
+        let org = catalog::OrgContext::new(&organization, &config.options)?;
         let base_url = org.base_url;
-        let url = first_page_url(&base_url, &config);
+        let url = page_url(&base_url, &organization, LISTINGS[0], config.page_size, 1);
         let rng = config.seed ^ 0x9E37_79B9_7F4A_7C15;
         Ok(SyncPlanner {
             config,
+            organization,
             base_url,
             state: State::Ready { url, attempt: 1, not_before_ms: 0 },
+            listing: 0,
+            listing_start: 0,
             started_at_ms: None,
             next_id: 1,
             pages: Vec::new(),
@@ -235,7 +250,7 @@ impl SyncPlanner {
             && now_ms.saturating_sub(started) > self.config.retry.time_budget_ms
         {
             self.fail(SyncError::TimeBudgetExceeded {
-                organization: self.config.organization.clone(),
+                organization: self.organization.clone(),
                 budget_ms: self.config.retry.time_budget_ms,
             });
         }
@@ -285,10 +300,11 @@ impl SyncPlanner {
     }
 
     fn on_response(&mut self, resp: HttpResponse, url: String, attempt: u32, now_ms: u64) {
-        let organization = self.config.organization.clone();
+        let organization = self.organization.clone();
         match resp.status {
             200 => self.on_page(resp.body, url, attempt, now_ms),
             401 => self.fail(SyncError::Unauthorized { organization, url }),
+            404 if LISTINGS[self.listing].optional => self.next_listing(now_ms),
             404 => self.fail(SyncError::NotFound { organization, url }),
             429 => {
                 self.stats.rate_limited += 1;
@@ -327,7 +343,7 @@ impl SyncPlanner {
             Err(e) => return self.fail(e),
         };
         let total = doc.pagination.total_count;
-        let first_total = self.pages.first().and_then(|(_, d)| d.pagination.total_count);
+        let first_total = self.pages.get(self.listing_start).and_then(|(_, d)| d.pagination.total_count);
         self.pages.push((url, doc));
         if first_total.is_some() && first_total != total {
             return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
@@ -342,8 +358,7 @@ impl SyncPlanner {
     /// many distinct objects. Otherwise objects moved between pages while we read them (TFE pages
     /// by offset): read it again.
     fn finish_listing(&mut self, total: Option<u64>, now_ms: u64) {
-        let mut ids: Vec<&str> = self
-            .pages
+        let mut ids: Vec<&str> = self.pages[self.listing_start..]
             .iter()
             .flat_map(|(_, d)| d.data.iter().map(|r| r.id.as_str()))
             .collect();
@@ -353,13 +368,24 @@ impl SyncPlanner {
         if let Some(total) = total.filter(|t| *t != read) {
             return self.restart_listing(now_ms, format!("{read} read, {total} expected"));
         }
-        let options = map_options(&self.config);
+        self.next_listing(now_ms);
+    }
+
+    /// Moves on to the next listing, or maps everything read once the last one is complete.
+    fn next_listing(&mut self, now_ms: u64) {
+        self.listing += 1;
+        self.listing_start = self.pages.len();
+        if let Some(listing) = LISTINGS.get(self.listing) {
+            let url = page_url(&self.base_url, &self.organization, *listing, self.config.page_size, 1);
+            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+            return;
+        }
         let pages = self.pages.iter().map(|(url, doc)| (url.as_str(), doc));
-        match catalog::map_parsed(pages, &options) {
+        match catalog::map_parsed(pages, &self.config.options) {
             Ok(entities) => {
                 self.pages.clear();
                 let snapshot = Snapshot {
-                    organization: self.config.organization.clone(),
+                    organization: self.organization.clone(),
                     entities,
                     stats: self.stats.clone(),
                 };
@@ -374,8 +400,8 @@ impl SyncPlanner {
             return self.fail(SyncError::ListingKeptChanging(why));
         }
         self.stats.restarts += 1;
-        self.pages.clear();
-        let url = first_page_url(&self.base_url, &self.config);
+        self.pages.truncate(self.listing_start);
+        let url = page_url(&self.base_url, &self.organization, LISTINGS[self.listing], self.config.page_size, 1);
         self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
     }
 
@@ -388,10 +414,9 @@ impl SyncPlanner {
                 return Err(SyncError::ForeignLink(link.clone()));
             }
         }
-        Ok(doc
-            .pagination
-            .next_page
-            .map(|n| page_url(&self.base_url, &self.config, n)))
+        Ok(doc.pagination.next_page.map(|n| {
+            page_url(&self.base_url, &self.organization, LISTINGS[self.listing], self.config.page_size, n)
+        }))
     }
 
     fn retry_or_fail(&mut self, url: String, attempt: u32, now_ms: u64, after_ms: Option<u64>, last: String) {
@@ -410,24 +435,12 @@ impl SyncPlanner {
     }
 }
 
-fn map_options(config: &SyncConfig) -> MapOptions {
-    MapOptions {
-        organization: Some(config.organization.clone()),
-        namespace: config.namespace.clone(),
-        default_owner: config.default_owner.clone(),
-        base_url: config.base_url.clone(),
-    }
-}
-
-fn first_page_url(base_url: &str, config: &SyncConfig) -> String {
-    page_url(base_url, config, 1)
-}
-
-/// The workspace list with current runs included; brackets percent-encoded as real traffic is.
-fn page_url(base_url: &str, config: &SyncConfig, page: u64) -> String {
+/// A page of a listing; brackets percent-encoded as real traffic is.
+fn page_url(base_url: &str, organization: &str, listing: Listing, page_size: u32, page: u64) -> String {
+    let include = listing.include.map(|i| format!("include={i}&")).unwrap_or_default();
     format!(
-        "{base_url}/api/v2/organizations/{}/workspaces?include=current_run&page%5Bnumber%5D={page}&page%5Bsize%5D={}",
-        config.organization, config.page_size
+        "{base_url}/api/v2/organizations/{organization}/{}?{include}page%5Bnumber%5D={page}&page%5Bsize%5D={page_size}",
+        listing.path
     )
 }
 

@@ -49,8 +49,18 @@ fn page_of(req: &HttpRequest) -> usize {
     tail.split('&').next().unwrap().parse().unwrap()
 }
 
-/// Runs the planner to its end with virtual time; `server` answers each request (or `None` for a
-/// transport error). Returns the terminal output, the requests seen and the final virtual time.
+/// An empty listing page (projects or modules, in tests about workspaces).
+fn empty() -> String {
+    json!({"data": [], "links": {"next": null}, "meta": {"pagination": {"current-page": 1, "next-page": null, "total-count": 0}}}).to_string()
+}
+
+fn is_workspaces(req: &HttpRequest) -> bool {
+    req.url.contains("/workspaces?")
+}
+
+/// Runs the planner to its end with virtual time; `server` answers each workspace-list request (or
+/// `None` for a transport error), the other listings are empty. Returns the terminal output, the
+/// workspace-list requests seen and the final virtual time.
 fn drive(
     mut planner: SyncPlanner,
     mut server: impl FnMut(&HttpRequest, usize) -> Answer,
@@ -59,6 +69,10 @@ fn drive(
     let mut seen = Vec::new();
     for _ in 0..10_000 {
         match planner.poll_output(now) {
+            Output::Request(req) if !is_workspaces(&req) => {
+                let resp = HttpResponse { id: req.id, status: 200, headers: vec![], body: empty() };
+                planner.handle_input(Input::Response(resp), now);
+            }
             Output::Request(req) => {
                 let input = match server(&req, seen.len()) {
                     Some((status, headers, body)) => Input::Response(HttpResponse { id: req.id, status, headers, body }),
@@ -98,9 +112,44 @@ fn pages_through_the_listing_with_the_fewest_requests() {
     assert!(seen[0].url.contains("include=current_run") && seen[0].url.contains("page%5Bsize%5D=100"));
     assert!(seen.iter().all(|r| r.headers.iter().all(|(k, _)| k != "Authorization")), "no credentials in requests");
     let Output::Done(snapshot) = out else { unreachable!() };
-    assert_eq!(snapshot.stats.requests, 3);
+    assert_eq!(snapshot.stats.requests, 3 + 2, "plus one page each of projects and modules");
     assert_eq!(snapshot.stats.retries, 0);
 }
+
+#[test]
+fn projects_modules_and_workspaces_are_read_and_linked() {
+    let mut planner = SyncPlanner::new(config()).unwrap();
+    let mut now = 0;
+    let mut urls = Vec::new();
+    let out = loop {
+        match planner.poll_output(now) {
+            Output::Request(req) => {
+                urls.push(req.url.clone());
+                let body = if req.url.contains("/projects?") {
+                    json!({"data": [{"id": "prj-1", "type": "projects", "attributes": {"name": "Core Network"}}]}).to_string()
+                } else if req.url.contains("/registry-modules?") {
+                    let resp = HttpResponse { id: req.id, status: 404, headers: vec![], body: String::new() };
+                    planner.handle_input(Input::Response(resp), now);
+                    continue;
+                } else {
+                    json!({"data": [{"id": "ws-1", "type": "workspaces", "attributes": {"name": "vpc"},
+                        "relationships": {"project": {"data": {"id": "prj-1", "type": "projects"}}}}]}).to_string()
+                };
+                planner.handle_input(Input::Response(HttpResponse { id: req.id, status: 200, headers: vec![], body }), now);
+            }
+            Output::Wait { until_ms: Some(t) } => now = t,
+            other => break other,
+        }
+    };
+    assert_eq!(urls.len(), 3);
+    assert!(urls[0].contains("/organizations/acme/projects?page%5Bnumber%5D=1&page%5Bsize%5D=100"));
+    assert!(urls[1].contains("/organizations/acme/registry-modules?"));
+    assert!(urls[2].contains("/organizations/acme/workspaces?include=current_run&"));
+    let Output::Done(snapshot) = out else { panic!("{out:?}") };
+    let ws = snapshot.entities.iter().find(|e| e.kind == "Resource").unwrap();
+    assert_eq!(ws.spec.system.as_deref(), Some("system:acme/core-network"), "a 404 on modules is 'not entitled', not a failure");
+}
+
 
 #[test]
 fn terminal_outputs_are_said_once() {

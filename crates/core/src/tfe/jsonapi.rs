@@ -14,6 +14,9 @@ pub struct Document {
     pub included: Vec<Resource>,
     /// Where the next page is, if anywhere.
     pub pagination: Pagination,
+    /// Set instead of `data` when the document is the registry protocol's module details (not
+    /// JSON:API), the one place TFE exposes a module's inputs.
+    pub module_details: Option<super::ModuleDetails>,
 }
 
 /// Paging facts of a list document. TFE's keys vary between endpoints (the organization runs list
@@ -101,6 +104,17 @@ pub fn parse_document(name: &str, text: &str) -> Result<Document, ParseError> {
     let Value::Object(root) = root else {
         return Err(not_jsonapi("the top level is not an object"));
     };
+    if root.get("data").is_none() {
+        let value = Value::Object(root.clone());
+        if let Some(details) = super::ModuleDetails::from_json(&value) {
+            return Ok(Document {
+                data: Vec::new(),
+                included: Vec::new(),
+                pagination: Pagination::default(),
+                module_details: Some(details),
+            });
+        }
+    }
     if let (None, Some(errors)) = (root.get("data"), root.get("errors")) {
         return Err(ParseError::ErrorDocument {
             document: name.to_owned(),
@@ -127,6 +141,7 @@ pub fn parse_document(name: &str, text: &str) -> Result<Document, ParseError> {
         data,
         included,
         pagination: parse_pagination(&root),
+        module_details: None,
     })
 }
 

@@ -3,9 +3,13 @@
 //! (a resource's `id`, a workspace's `name`) is required.
 
 pub mod jsonapi;
+pub mod project;
+pub mod registry_module;
 pub mod run;
 pub mod workspace;
 
 pub use jsonapi::{Document, Pagination, Resource, parse_document};
+pub use project::Project;
+pub use registry_module::{ModuleDetails, RegistryModule};
 pub use run::Run;
 pub use workspace::{VcsRepo, Workspace};

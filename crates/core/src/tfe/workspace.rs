@@ -60,6 +60,24 @@ pub struct VcsRepo {
     pub service_provider: Option<String>,
 }
 
+impl VcsRepo {
+    /// Reads a `vcs-repo` object (workspaces and registry modules share its shape).
+    pub fn from_object(repo: &serde_json::Map<String, Value>) -> Self {
+        let field = |key: &str| {
+            repo.get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        VcsRepo {
+            identifier: field("identifier"),
+            repository_http_url: field("repository-http-url"),
+            branch: field("branch"),
+            service_provider: field("service-provider"),
+        }
+    }
+}
+
 impl Workspace {
     /// Reads a workspace from a `workspaces` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
@@ -80,20 +98,7 @@ impl Workspace {
             auto_apply: r.attr_bool("auto-apply"),
             resource_count: r.attributes.get("resource-count").and_then(Value::as_u64),
             locked: r.attr_bool("locked"),
-            vcs_repo: r.attr_object("vcs-repo").map(|repo| {
-                let field = |key: &str| {
-                    repo.get(key)
-                        .and_then(Value::as_str)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                };
-                VcsRepo {
-                    identifier: field("identifier"),
-                    repository_http_url: field("repository-http-url"),
-                    branch: field("branch"),
-                    service_provider: field("service-provider"),
-                }
-            }),
+            vcs_repo: r.attr_object("vcs-repo").map(VcsRepo::from_object),
             working_directory: text("working-directory"),
             source: text("source"),
             source_name: text("source-name"),

@@ -1,0 +1,142 @@
+//! A private registry module (`type: registry-modules`), and the registry protocol's module details
+//! document, which is where a module's inputs are exposed.
+
+use serde_json::Value;
+
+use super::jsonapi::Resource;
+use super::workspace::VcsRepo;
+use crate::error::ParseError;
+
+/// A registry module: a blueprint template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryModule {
+    /// `mod-…`.
+    pub id: String,
+    /// Module name (`vpc`).
+    pub name: String,
+    /// Registry namespace: the organization for private modules.
+    pub namespace: String,
+    /// Provider (`aws`).
+    pub provider: String,
+    /// `private` or `public`.
+    pub registry_name: String,
+    /// `pending`, `no_version_tags`, `setup_failed`, `setup_complete`.
+    pub status: Option<String>,
+    /// `version-statuses[]`: (version, status).
+    pub versions: Vec<(String, String)>,
+    /// `vcs-repo`.
+    pub vcs_repo: Option<VcsRepo>,
+    /// `relationships.organization.data.id`.
+    pub organization: Option<String>,
+}
+
+impl RegistryModule {
+    /// Reads a module from a `registry-modules` resource.
+    pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
+        let required = |key: &str| {
+            r.attr_text(key).map(str::to_owned).ok_or_else(|| ParseError::BadResource {
+                document: document.to_owned(),
+                resource: format!("registry-modules/{}", r.id),
+                reason: format!("attribute `{key}` is missing or not a non-empty string"),
+            })
+        };
+        let versions = r
+            .attributes
+            .get("version-statuses")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|v| Some((v.get("version")?.as_str()?.to_owned(), v.get("status")?.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(RegistryModule {
+            id: r.id.clone(),
+            name: required("name")?,
+            namespace: required("namespace")?,
+            provider: required("provider")?,
+            registry_name: r.attr_text("registry-name").unwrap_or("private").to_owned(),
+            status: r.attr_text("status").map(str::to_owned),
+            versions,
+            vcs_repo: r.attr_object("vcs-repo").map(VcsRepo::from_object),
+            organization: r.relationship_id("organization").map(str::to_owned),
+        })
+    }
+
+    /// `namespace/name/provider`: the module path people write in `source`.
+    pub fn path(&self) -> String {
+        format!("{}/{}/{}", self.namespace, self.name, self.provider)
+    }
+
+    /// The newest version whose status is `ok`, preferring releases: Terraform's version
+    /// constraints skip pre-releases, so `2.0.0-rc1` is only "latest" when nothing else is usable.
+    pub fn latest_usable_version(&self) -> Option<&str> {
+        let ok = || self.versions.iter().filter(|(_, s)| s == "ok").map(|(v, _)| v.as_str());
+        ok().filter(|v| !v.contains('-'))
+            .max_by(|a, b| compare_versions(a, b))
+            .or_else(|| ok().max_by(|a, b| compare_versions(a, b)))
+    }
+}
+
+/// Inputs of a module version, from the registry protocol's details document
+/// (`GET /api/registry/v1/modules/:namespace/:name/:provider[/:version]`, not JSON:API).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleDetails {
+    /// `namespace/name/provider`.
+    pub path: String,
+    /// The version described.
+    pub version: Option<String>,
+    /// Names of the inputs without a default (`required: true`).
+    pub required_inputs: Vec<String>,
+}
+
+impl ModuleDetails {
+    /// Reads a details document, or `None` when `root` is not one (no `root.inputs`).
+    pub fn from_json(root: &Value) -> Option<Self> {
+        let inputs = root.get("root")?.get("inputs")?.as_array()?;
+        let (namespace, name, provider) = (
+            root.get("namespace")?.as_str()?,
+            root.get("name")?.as_str()?,
+            root.get("provider")?.as_str()?,
+        );
+        let mut required_inputs: Vec<String> = inputs
+            .iter()
+            .filter(|i| i.get("required").and_then(Value::as_bool) == Some(true))
+            .filter_map(|i| i.get("name")?.as_str().map(str::to_owned))
+            .collect();
+        required_inputs.sort();
+        Some(ModuleDetails {
+            path: format!("{namespace}/{name}/{provider}"),
+            version: root.get("version").and_then(Value::as_str).map(str::to_owned),
+            required_inputs,
+        })
+    }
+}
+
+/// Semantic-version order on the numeric core (`1.10.0` > `1.9.0`), a pre-release before its
+/// release; anything unparsable compares as text.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parse = |v: &str| {
+        let v = v.trim_start_matches('v');
+        let (core, pre) = v.split_once('-').map_or((v, None), |(c, p)| (c, Some(p)));
+        let nums: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
+        nums.map(|n| (n, pre.is_none(), pre.map(str::to_owned)))
+    };
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        use std::cmp::Ordering::*;
+        assert_eq!(compare_versions("1.10.0", "1.9.3"), Greater);
+        assert_eq!(compare_versions("2.0.0-rc1", "2.0.0"), Less);
+        assert_eq!(compare_versions("v1.2.3", "1.2.3"), Equal);
+    }
+}
