@@ -20,6 +20,7 @@ function cases() {
         request: {
           documents: inputs.map(f => ({ name: f, text: read(path.join('input', f)) })),
           options: exists('options.json') ? JSON.parse(read('options.json')) : {},
+          ...(exists('format.txt') ? { format: read('format.txt').trim() } : {}),
         },
         expected: exists('expected.json') ? read('expected.json') : undefined,
         expectedError: exists('expected-error.txt') ? read('expected-error.txt') : undefined,

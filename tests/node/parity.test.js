@@ -19,7 +19,7 @@ for (const c of cases()) {
       });
     }
   });
-  if (c.expected !== undefined) {
+  if (c.expected !== undefined && c.request.format !== 'port') {
     test(`corpus ${c.name}: every entity passes @backstage/catalog-model`, async () => {
       const entities = JSON.parse(c.expected);
       for (const entity of entities) await validateEntity(entity);

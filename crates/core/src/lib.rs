@@ -17,6 +17,7 @@
 //! - Mapping TFE objects to Backstage entities, with names, namespaces, tags, annotations and links
 //!   that pass Backstage's validators ([`catalog`]).
 //! - Planning a sync as a sans-IO state machine ([`sync`]).
+//! - Linking services to the workspaces they run on ([`service`]), and the Port export ([`port`]).
 //!
 //! # Out of scope
 //!
@@ -28,11 +29,15 @@
 
 pub mod catalog;
 pub mod error;
+pub mod port;
+pub mod service;
 pub mod status;
 pub mod sync;
 pub mod tfe;
 
-pub use catalog::{Entity, MapOptions, MapRequest, SourceDocument, map_documents, map_documents_to_json};
+pub use catalog::{
+    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json, map_request,
+};
 pub use error::{MapError, ParseError, SyncError};
 pub use status::StatusBucket;
 pub use sync::{HttpRequest, HttpResponse, Input, Output, SyncConfig, SyncPlanner};

@@ -7,8 +7,7 @@ fn corpus_native() {
     let failures: Vec<String> = corpus_cases::cases()
         .iter()
         .filter_map(|case| {
-            let outcome = tfe_catalog_core::map_documents_to_json(&case.request.documents, &case.request.options)
-                .map_err(|e| e.to_string());
+            let outcome = tfe_catalog_core::map_request(&case.request).map_err(|e| e.to_string());
             corpus_cases::check(case, &outcome)
         })
         .collect();

@@ -26,8 +26,7 @@ impl Core {
     /// inner one the core's message about the input.
     pub fn map(&mut self, request: &core::MapRequest) -> Result<Result<String, String>, guest::GuestError> {
         match self {
-            Core::Native => Ok(core::map_documents_to_json(&request.documents, &request.options)
-                .map_err(|e| e.to_string())),
+            Core::Native => Ok(core::map_request(request).map_err(|e| e.to_string())),
             Core::Wasm(guest) => guest.map(request),
         }
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use tfe_catalog_core::{MapOptions, MapRequest, SourceDocument};
+use tfe_catalog_core::{MapOptions, MapRequest, OutputFormat, SourceDocument};
 use tfe_catalog_host::Core;
 
 #[derive(Parser)]
@@ -35,10 +35,21 @@ enum Command {
         /// TFE host for UI links.
         #[arg(long)]
         base_url: Option<String>,
+        /// Backstage entities, or Port entities (blueprint_template, blueprint_instance).
+        #[arg(long, value_enum, default_value = "json")]
+        format: MapFormat,
         /// Run the core natively instead of in wasmtime.
         #[arg(long)]
         native: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MapFormat {
+    /// Backstage entities as a JSON array.
+    Json,
+    /// Port entities as a JSON array.
+    Port,
 }
 
 fn main() -> ExitCode {
@@ -53,11 +64,21 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Map { files, org, namespace, owner, base_url, native } => {
+        Command::Map { files, org, namespace, owner, base_url, format, native } => {
             let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
             let request = MapRequest {
                 documents,
-                options: MapOptions { organization: org, namespace, default_owner: owner, base_url },
+                options: MapOptions {
+                    organization: org,
+                    namespace,
+                    default_owner: owner,
+                    base_url,
+                    ..MapOptions::default()
+                },
+                format: match format {
+                    MapFormat::Json => OutputFormat::Backstage,
+                    MapFormat::Port => OutputFormat::Port,
+                },
             };
             let mut core = Core::new(native)?;
             match core.map(&request)? {

@@ -73,9 +73,7 @@ fn with_json<T: serde::de::DeserializeOwned>(
 /// `MapRequest` JSON → entity JSON text (the canonical bytes).
 #[unsafe(no_mangle)]
 pub extern "C" fn tc_map(ptr: *mut u8, len: u32) -> u32 {
-    with_json(ptr, len, |req: core::MapRequest| {
-        core::map_documents_to_json(&req.documents, &req.options).map_err(|e| e.to_string())
-    })
+    with_json(ptr, len, |req: core::MapRequest| core::map_request(&req).map_err(|e| e.to_string()))
 }
 
 /// `SyncConfig` JSON → `{"handle": n}`.

@@ -22,8 +22,22 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue>
 #[wasm_bindgen(js_name = mapDocuments)]
 pub fn map_documents(request: JsValue) -> Result<String, JsValue> {
     let request: core::MapRequest = from_js(request)?;
-    core::map_documents_to_json(&request.documents, &request.options)
-        .map_err(js_error)
+    core::map_request(&request).map_err(js_error)
+}
+
+/// The workspaces an entity is annotated with: `[{organization, workspaceId?, workspaceName?}]`.
+#[wasm_bindgen(js_name = serviceSelectors)]
+pub fn service_selectors(entity: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::service::AnnotatedEntity = from_js(entity)?;
+    to_js(&core::service::selectors(&entity))
+}
+
+/// `{relations, warnings}` for an entity, given `[{selector, found: [{kind, namespace, name}]}]`.
+#[wasm_bindgen(js_name = serviceRelations)]
+pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::service::AnnotatedEntity = from_js(entity)?;
+    let resolved: Vec<core::service::Resolved> = from_js(resolved)?;
+    to_js(&core::service::relations(&entity, &resolved))
 }
 
 /// One organization's sync; see `tfe_catalog_core::sync`.

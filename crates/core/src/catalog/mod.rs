@@ -57,7 +57,7 @@ pub struct SourceDocument {
     pub text: String,
 }
 
-/// A mapping request as the bindings receive it: the documents and the options.
+/// A mapping request as the bindings receive it: the documents, the options, the output format.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MapRequest {
@@ -65,6 +65,28 @@ pub struct MapRequest {
     pub documents: Vec<SourceDocument>,
     /// The options.
     pub options: MapOptions,
+    /// Backstage entities (default) or Port entities.
+    pub format: OutputFormat,
+}
+
+/// What [`map_request`] emits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Backstage entities.
+    #[default]
+    Backstage,
+    /// Port entities ([`crate::port`]).
+    Port,
+}
+
+/// Maps a request to the canonical JSON text of its format: what every runtime must agree on.
+pub fn map_request(request: &MapRequest) -> Result<String, MapError> {
+    let entities = map_documents(&request.documents, &request.options)?;
+    Ok(match request.format {
+        OutputFormat::Backstage => to_json(&entities),
+        OutputFormat::Port => pretty(&crate::port::to_port(&entities)),
+    })
 }
 
 /// The resolved, validated facts about the organization being mapped.
@@ -255,8 +277,13 @@ pub fn map_documents_to_json(
 
 /// Serializes entities as the canonical JSON text.
 pub fn to_json(entities: &[Entity]) -> String {
+    pretty(entities)
+}
+
+/// Pretty JSON, two-space indent, trailing newline.
+fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     // Serializing these plain structs cannot fail: every map key is a string.
-    let mut text = serde_json::to_string_pretty(entities).expect("entities serialize");
+    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
     text.push('\n');
     text
 }

@@ -1,5 +1,5 @@
 //! Reads `tests/corpus/`: one folder per case, holding `input/*.json` (the TFE documents, in file
-//! name order), an optional `options.json`, and the expected outcome: `expected.json` (the exact
+//! name order), an optional `options.json`, an optional `format.txt` (`port`), and the expected outcome: `expected.json` (the exact
 //! bytes of the entity JSON) or `expected-error.txt` (the exact error message, plus a newline).
 //!
 //! Shared by the native corpus test (crates/core) and the wasmtime parity test (crates/host).
@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use tfe_catalog_core::{MapOptions, MapRequest, SourceDocument};
+use tfe_catalog_core::{MapOptions, MapRequest, OutputFormat, SourceDocument};
 
 pub struct Case {
     pub name: String,
@@ -47,9 +47,14 @@ fn load(dir: PathBuf) -> Case {
     let options: MapOptions = fs::read_to_string(dir.join("options.json"))
         .map(|t| serde_json::from_str(&t).expect("options.json parses"))
         .unwrap_or_default();
+    let format = match fs::read_to_string(dir.join("format.txt")).as_deref().map(str::trim) {
+        Ok("port") => OutputFormat::Port,
+        Ok(other) => panic!("unknown format {other:?}"),
+        Err(_) => OutputFormat::Backstage,
+    };
     Case {
         name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-        request: MapRequest { documents, options },
+        request: MapRequest { documents, options, format },
         dir,
     }
 }

@@ -1,0 +1,215 @@
+//! Services that run on TFE workspaces: any catalog entity annotated with a workspace gets a
+//! `dependsOn` relation to that workspace's `Resource`.
+//!
+//! Two annotation sets are read, both may appear:
+//! - `terraform.io/organization` + `terraform.io/workspace-id` (ids, comma-separated);
+//! - the community keys `terraform/organization` + `terraform/workspace` or
+//!   `terraform/workspaces` (names, comma-separated).
+//!
+//! The host looks each selector up in the catalog (by the workspace id or name annotations the
+//! workspace `Resource`s carry) and hands the answers back; [`relations`] then decides the
+//! relations and the warnings. A selector that matches nothing is a warning, never a failure.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{annotations as a, workspace::WORKSPACE_TYPE};
+
+/// The part of an entity this module reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct AnnotatedEntity {
+    /// Entity kind.
+    pub kind: String,
+    /// Name, namespace, annotations.
+    pub metadata: AnnotatedMetadata,
+    /// Only `spec.type` is read.
+    pub spec: BTreeMap<String, serde_json::Value>,
+}
+
+/// `metadata` of an [`AnnotatedEntity`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct AnnotatedMetadata {
+    /// Name.
+    pub name: String,
+    /// Namespace; `default` when absent.
+    pub namespace: Option<String>,
+    /// Annotations.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// One workspace an entity says it runs on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceSelector {
+    /// TFE organization name.
+    pub organization: String,
+    /// `ws-…`, when named by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// The TFE workspace name, when named by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_name: Option<String>,
+}
+
+/// A catalog entity ref in the shape Backstage's processing results take.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EntityName {
+    /// Kind.
+    pub kind: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A relation for the catalog to store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relation {
+    /// From.
+    pub source: EntityName,
+    /// `dependsOn` or `dependencyOf`.
+    #[serde(rename = "type")]
+    pub relation_type: &'static str,
+    /// To.
+    pub target: EntityName,
+}
+
+/// The answer of a catalog lookup for one selector.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resolved {
+    /// What was looked up.
+    pub selector: WorkspaceSelector,
+    /// The workspace `Resource`s found (normally one).
+    #[serde(default)]
+    pub found: Vec<EntityName>,
+}
+
+/// Relations and warnings for one entity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceLinks {
+    /// Both directions of each `dependsOn`.
+    pub relations: Vec<Relation>,
+    /// One line per selector that matched no workspace.
+    pub warnings: Vec<String>,
+}
+
+/// The annotation the shim sets to make [`ServiceLinks::warnings`] visible on the entity.
+pub const WARNINGS_ANNOTATION: &str = "terraform.io/warnings";
+
+fn list(value: Option<&String>) -> Vec<String> {
+    value
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The workspaces `entity` is annotated with. Workspace `Resource`s themselves (which carry the
+/// same annotations to identify themselves) have none.
+pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
+    if entity.spec.get("type").and_then(|t| t.as_str()) == Some(WORKSPACE_TYPE) {
+        return Vec::new();
+    }
+    let ann = &entity.metadata.annotations;
+    let mut out = Vec::new();
+    if let Some(org) = ann.get(a::ORGANIZATION).map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        for id in list(ann.get(a::WORKSPACE_ID)) {
+            out.push(WorkspaceSelector { organization: org.to_owned(), workspace_id: Some(id), workspace_name: None });
+        }
+    }
+    if let Some(org) = ann.get(a::COMMUNITY_ORGANIZATION).map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        let names = list(ann.get(a::COMMUNITY_WORKSPACE)).into_iter().chain(list(ann.get(a::COMMUNITY_WORKSPACES)));
+        for name in names {
+            out.push(WorkspaceSelector { organization: org.to_owned(), workspace_id: None, workspace_name: Some(name) });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Relations from `entity` to every workspace found, and a warning per selector that found none.
+pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLinks {
+    let me = EntityName {
+        kind: entity.kind.clone(),
+        namespace: entity.metadata.namespace.clone().unwrap_or_else(|| "default".to_owned()),
+        name: entity.metadata.name.clone(),
+    };
+    let mut links = ServiceLinks::default();
+    let mut targets: Vec<&EntityName> = resolved.iter().flat_map(|r| &r.found).collect();
+    targets.sort();
+    targets.dedup();
+    for target in targets {
+        links.relations.push(Relation { source: me.clone(), relation_type: "dependsOn", target: target.clone() });
+        links.relations.push(Relation { source: target.clone(), relation_type: "dependencyOf", target: me.clone() });
+    }
+    for r in resolved.iter().filter(|r| r.found.is_empty()) {
+        let what = match (&r.selector.workspace_id, &r.selector.workspace_name) {
+            (Some(id), _) => format!("workspace id {id}"),
+            (None, Some(name)) => format!("workspace {name}"),
+            (None, None) => "a workspace".to_owned(),
+        };
+        links.warnings.push(format!(
+            "{what} of organization {} is not in the catalog (not synced, or misspelt)",
+            r.selector.organization
+        ));
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(kind: &str, annotations: &[(&str, &str)], spec_type: &str) -> AnnotatedEntity {
+        AnnotatedEntity {
+            kind: kind.to_owned(),
+            metadata: AnnotatedMetadata {
+                name: "payments-api".to_owned(),
+                namespace: None,
+                annotations: annotations.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            },
+            spec: BTreeMap::from([("type".to_owned(), serde_json::json!(spec_type))]),
+        }
+    }
+
+    #[test]
+    fn both_annotation_sets_are_read() {
+        let e = entity(
+            "Component",
+            &[
+                ("terraform.io/organization", "acme"),
+                ("terraform.io/workspace-id", "ws-1, ws-2"),
+                ("terraform/organization", "acme"),
+                ("terraform/workspace", "net"),
+                ("terraform/workspaces", " db ,net,"),
+            ],
+            "service",
+        );
+        let s = selectors(&e);
+        let names: Vec<String> = s.iter().map(|s| s.workspace_id.clone().or(s.workspace_name.clone()).unwrap()).collect();
+        assert_eq!(names, ["db", "net", "ws-1", "ws-2"], "sorted, duplicates removed");
+    }
+
+    #[test]
+    fn an_organization_is_required_and_workspaces_link_to_nothing() {
+        assert!(selectors(&entity("Component", &[("terraform.io/workspace-id", "ws-1")], "service")).is_empty());
+        let ws = entity("Resource", &[("terraform.io/organization", "acme"), ("terraform.io/workspace-id", "ws-1")], WORKSPACE_TYPE);
+        assert!(selectors(&ws).is_empty());
+    }
+
+    #[test]
+    fn found_workspaces_give_both_directions_and_missing_ones_warn() {
+        let e = entity("Component", &[], "service");
+        let ws = EntityName { kind: "resource".into(), namespace: "acme".into(), name: "net".into() };
+        let sel = |id: &str| WorkspaceSelector { organization: "acme".into(), workspace_id: Some(id.into()), workspace_name: None };
+        let links = relations(&e, &[Resolved { selector: sel("ws-1"), found: vec![ws.clone()] }, Resolved { selector: sel("ws-9"), found: vec![] }]);
+        assert_eq!(links.relations.len(), 2);
+        assert_eq!(links.relations[0].relation_type, "dependsOn");
+        assert_eq!(links.relations[0].target, ws);
+        assert_eq!(links.relations[1].source, ws);
+        assert_eq!(links.warnings, ["workspace id ws-9 of organization acme is not in the catalog (not synced, or misspelt)"]);
+    }
+}
