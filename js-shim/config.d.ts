@@ -21,6 +21,12 @@ export interface Config {
       namespace?: string;
       /** Owner of the entities (`team-a`, `group:default/team-a`, `user:default/jdoe`). */
       defaultOwner?: string;
+      /** The key of owner tags: a workspace tagged `owner:team-a` is owned by group:default/team-a. */
+      ownerTagKey?: string;
+      /** Owners per project id or project name, for the project's System and its workspaces. */
+      projectOwners?: { [projectIdOrName: string]: string };
+      /** The key of blueprint tags: a workspace tagged `blueprint:vpc` instantiates module vpc. */
+      blueprintTagKey?: string;
       /** How often to sync; every 30 minutes by default. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Retries of 429, 5xx and network errors, and the time budget of one sync. */

@@ -1,8 +1,10 @@
 'use strict';
-// The catalog module: registers one TerraformEntityProvider per configured organization.
+// The catalog module: one TerraformEntityProvider per configured organization, and the processor
+// that links annotated services to their workspaces.
 
 const { coreServices, createBackendModule } = require('@backstage/backend-plugin-api');
-const { catalogProcessingExtensionPoint } = require('@backstage/plugin-catalog-node');
+const { catalogProcessingExtensionPoint, catalogServiceRef } = require('@backstage/plugin-catalog-node');
+const { TerraformServiceProcessor } = require('./processor');
 const { TerraformEntityProvider } = require('./provider/TerraformEntityProvider');
 
 const catalogModuleTerraform = createBackendModule({
@@ -15,8 +17,11 @@ const catalogModuleTerraform = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        catalogApi: catalogServiceRef,
       },
-      async init({ catalog, config, logger, scheduler }) {
+      async init({ catalog, config, logger, scheduler, auth, catalogApi }) {
+        catalog.addProcessor(new TerraformServiceProcessor({ catalog: catalogApi, auth, logger }));
         for (const provider of TerraformEntityProvider.fromConfig(config, { logger, scheduler })) {
           catalog.addEntityProvider(provider);
         }

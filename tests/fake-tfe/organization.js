@@ -112,14 +112,57 @@ function workspaceResource({ id, name, org, runId, tags, description, repo, work
   };
 }
 
+/** A project resource in TFE's shape. */
+function projectResource({ id, name, org, description = null }) {
+  return {
+    id,
+    type: 'projects',
+    attributes: { name, description, 'created-at': '2025-01-01T00:00:00.000Z', 'workspace-count': 0, 'team-count': 1 },
+    relationships: { organization: { data: { id: org, type: 'organizations' } } },
+    links: { self: `/api/v2/projects/${id}` },
+  };
+}
+
+/** A private registry module resource in TFE's shape. */
+function moduleResource({ id, name, provider, org, versions }) {
+  return {
+    id,
+    type: 'registry-modules',
+    attributes: {
+      name, namespace: org, provider, 'registry-name': 'private', status: 'setup_complete',
+      'version-statuses': versions.map(version => ({ version, status: 'ok' })),
+      'vcs-repo': {
+        branch: '', identifier: `${org}/terraform-${provider}-${name}`,
+        'repository-http-url': `https://github.com/${org}/terraform-${provider}-${name}`, 'service-provider': 'github',
+      },
+      'created-at': '2025-02-01T00:00:00.000Z', 'updated-at': '2026-10-01T00:00:00.000Z',
+    },
+    relationships: { organization: { data: { id: org, type: 'organizations' } } },
+    links: { self: `/api/v2/registry-modules/private/${org}/${name}/${provider}` },
+  };
+}
+
 /**
- * An organization with `workspaces` generated workspaces. The same (name, workspaces, seed) always
+ * An organization with `workspaces` generated workspaces, one project per 25 workspaces and one
+ * registry module per 50 (blueprints that about a third of the workspaces instantiate). The same (name, workspaces, seed) always
  * gives the same data.
  */
 function generateOrganization({ name, workspaces = 10, seed = 1 }) {
   const rand = prng(seed);
-  const org = { name, workspaces: [], runs: new Map() };
+  const org = { name, workspaces: [], runs: new Map(), projects: [], modules: [] };
   const projects = Array.from({ length: Math.max(1, Math.ceil(workspaces / 25)) }, () => makeId('prj', rand));
+  projects.forEach((id, i) => {
+    const label = i === 0 ? 'Default Project' : `${TEAMS[i % TEAMS.length][0].toUpperCase()}${TEAMS[i % TEAMS.length].slice(1)} Platform ${i}`;
+    org.projects.push(projectResource({ id, name: label, org: name, description: i % 2 ? `Workspaces of ${label}` : null }));
+  });
+  for (let i = 0; i < Math.max(1, Math.ceil(workspaces / 50)); i++) {
+    const component = COMPONENTS[i % COMPONENTS.length];
+    const moduleName = i < COMPONENTS.length ? component : `${component}-${i}`;
+    org.modules.push(moduleResource({
+      id: makeId('mod', rand), name: moduleName, provider: ['aws', 'google', 'azurerm'][i % 3], org: name,
+      versions: ['1.0.0', `1.${1 + (i % 4)}.0`],
+    }));
+  }
   for (let i = 0; i < workspaces; i++) {
     const team = pick(rand, TEAMS);
     const id = makeId('ws', rand);
@@ -137,7 +180,12 @@ function generateOrganization({ name, workspaces = 10, seed = 1 }) {
     }
     org.workspaces.push(workspaceResource({
       id, name: wsName, org: name, runId, autoApply,
-      tags: [team, `env:${wsName.split('-')[2]}`, ...(rand() < 0.2 ? ['Cost_Center=42'] : [])],
+      tags: [
+        team, `env:${wsName.split('-')[2]}`,
+        ...(rand() < 0.2 ? ['Cost_Center=42'] : []),
+        ...(rand() < 0.35 ? [`blueprint:${pick(rand, org.modules).attributes.name}`] : []),
+        ...(rand() < 0.25 ? [`owner:team-${team}`] : []),
+      ],
       description: rand() < 0.7 ? `${team} infrastructure` : null,
       repo: rand() < 0.8 ? `${name}/${team}-infra` : null,
       workingDirectory: rand() < 0.5 ? `envs/${wsName.split('-')[2]}` : '',
@@ -149,15 +197,17 @@ function generateOrganization({ name, workspaces = 10, seed = 1 }) {
 
 /** An organization made of the workspaces and runs found in a directory of JSON:API documents. */
 function loadOrganization(dir, name) {
-  const org = { name, workspaces: [], runs: new Map() };
+  const org = { name, workspaces: [], runs: new Map(), projects: [], modules: [] };
   const seen = new Set();
   for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort()) {
     const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     const data = Array.isArray(doc.data) ? doc.data : doc.data ? [doc.data] : [];
     for (const r of [...data, ...(doc.included ?? [])]) {
       if (r.type === 'runs') org.runs.set(r.id, r);
-      if (r.type === 'workspaces' && !seen.has(r.id)) {
-        seen.add(r.id);
+      if (r.type === 'projects' && !seen.has(r.id)) org.projects.push(r);
+      if (r.type === 'registry-modules' && !seen.has(r.id)) org.modules.push(r);
+      seen.add(r.id);
+      if (r.type === 'workspaces' && !org.workspaces.some(w => w.id === r.id)) {
         org.name ??= r.relationships?.organization?.data?.id;
         org.workspaces.push(r);
       }
@@ -166,4 +216,6 @@ function loadOrganization(dir, name) {
   return org;
 }
 
-module.exports = { generateOrganization, loadOrganization, runResource, workspaceResource, prng, makeId };
+module.exports = {
+  generateOrganization, loadOrganization, runResource, workspaceResource, projectResource, moduleResource, prng, makeId,
+};

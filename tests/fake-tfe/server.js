@@ -174,10 +174,25 @@ class FakeTfe {
     const p = url.pathname;
     let m;
     if (p === '/api/v2/ping') return { status: 204 };
-    if ((m = /^\/api\/v2\/organizations\/([^/]+)\/workspaces$/.exec(p))) {
+    if ((m = /^\/api\/v2\/organizations\/([^/]+)\/(workspaces|projects|registry-modules)$/.exec(p))) {
       const org = this.orgs.get(decodeURIComponent(m[1]));
       if (!org || !can(org.name)) return notFound;
-      return this.list(url, org);
+      if (m[2] === 'registry-modules' && org.registryEntitled === false) return notFound; // TFE: 404 when not entitled
+      const items = { workspaces: org.workspaces, projects: org.projects ?? [], 'registry-modules': org.modules ?? [] }[m[2]];
+      return this.list(url, org, items);
+    }
+    if ((m = /^\/api\/v2\/projects\/([^/]+)$/.exec(p))) {
+      for (const org of this.orgs.values()) {
+        const project = (org.projects ?? []).find(x => x.id === m[1]);
+        if (project && can(org.name)) return { status: 200, body: { data: project } };
+      }
+      return notFound;
+    }
+    if ((m = /^\/api\/v2\/organizations\/([^/]+)\/registry-modules\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(p))) {
+      const org = this.orgs.get(decodeURIComponent(m[1]));
+      const mod = org && can(org.name) && (org.modules ?? []).find(x =>
+        x.attributes['registry-name'] === m[2] && x.attributes.namespace === m[3] && x.attributes.name === m[4] && x.attributes.provider === m[5]);
+      return mod ? { status: 200, body: { data: mod } } : notFound;
     }
     if ((m = /^\/api\/v2\/organizations\/([^/]+)\/workspaces\/([^/]+)$/.exec(p))) {
       const org = this.orgs.get(decodeURIComponent(m[1]));
@@ -214,12 +229,12 @@ class FakeTfe {
     return { status: 200, body: { data: ws, ...(included ? { included } : {}) } };
   }
 
-  list(url, org) {
+  list(url, org, items) {
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(url.searchParams.get('page[size]') ?? DEFAULT_PAGE_SIZE)));
-    const total = org.workspaces.length;
+    const total = items.length;
     const pages = Math.max(1, Math.ceil(total / size));
     const page = Math.max(1, Number(url.searchParams.get('page[number]') ?? 1));
-    const data = org.workspaces.slice((page - 1) * size, page * size);
+    const data = items.slice((page - 1) * size, page * size);
     const link = n => {
       const q = new URLSearchParams(url.searchParams);
       q.set('page[number]', String(n));
@@ -228,12 +243,12 @@ class FakeTfe {
     };
     const included = this.included(url, org, data);
     const counts = { total, none: 0 };
-    for (const w of org.workspaces) {
+    for (const w of items.filter(x => x.type === 'workspaces')) {
       const status = org.runs.get(w.relationships['current-run']?.data?.id)?.attributes.status;
       if (!status) counts.none++;
       else counts[status.replace(/_/g, '-')] = (counts[status.replace(/_/g, '-')] ?? 0) + 1;
     }
-    const shift = this.faults.shift;
+    const shift = items === org.workspaces ? this.faults.shift : null;
     return {
       status: 200,
       body: {

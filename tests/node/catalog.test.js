@@ -48,10 +48,10 @@ for (const databaseId of databaseIds()) {
         return e.relations?.length && e;
       }, { what: `relations on ${name}` });
       assert.ok(entity.metadata.uid, 'stitched by the catalog');
-      assert.deepEqual(
-        entity.relations.map(r => `${r.type} ${r.targetRef}`).sort(),
-        ['ownedBy group:default/platform'],
-      );
+      const relations = entity.relations.map(r => `${r.type} ${r.targetRef}`);
+      const ownerTag = target.attributes['tag-names'].find(tag => tag.startsWith('owner:'));
+      assert.ok(relations.includes(`ownedBy group:default/${ownerTag ? ownerTag.slice(6) : 'platform'}`), relations.join());
+      assert.ok(relations.some(r => r.startsWith('partOf system:acme/')), relations.join());
       assert.equal(entity.spec.type, 'terraform-workspace');
       assert.equal(entity.metadata.annotations['terraform.io/workspace-id'], target.id);
       assert.equal(entity.metadata.annotations['terraform.io/run-status'], 'applied');
