@@ -73,3 +73,27 @@ fn bad_input_is_a_clear_error_and_a_failure() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("reading /no/such/file.json"));
 }
+
+#[test]
+fn map_exports_port_entities() {
+    let dir = corpus("port-export");
+    let mut inputs: Vec<String> = std::fs::read_dir(dir.join("input"))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    inputs.sort();
+    let mut args = vec!["map", "--format", "port", "--owner", "group:default/platform-team"];
+    args.extend(inputs.iter().map(String::as_str));
+    let out = tfe_catalog(&args, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let entities: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let instance = entities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["identifier"] == "acme.vpc-prod")
+        .expect("vpc-prod exported");
+    assert_eq!(instance["blueprint"], "blueprint_instance");
+    assert_eq!(instance["relations"]["blueprint"], "acme.vpc-aws");
+    assert_eq!(instance["properties"]["workspace_id"], "ws-Tagged0000000001");
+}
