@@ -29,6 +29,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod notification;
 pub mod port;
 pub mod service;
 pub mod status;
