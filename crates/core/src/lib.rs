@@ -31,6 +31,7 @@ pub mod catalog;
 pub mod error;
 pub mod notification;
 pub mod port;
+pub mod run;
 pub mod service;
 pub mod status;
 pub mod sync;

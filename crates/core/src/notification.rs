@@ -7,7 +7,7 @@
 //! auto-destroy results trigger are known.
 
 use hmac::{Hmac, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::Sha512;
 use thiserror::Error;
@@ -56,7 +56,7 @@ pub fn sign(token: &str, body: &[u8]) -> String {
 }
 
 /// A parsed notification.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Notification {
     /// "Send a test" from TFE: every run and workspace field is `null`. Answer 2xx, apply nothing.
@@ -73,7 +73,7 @@ pub enum Notification {
 }
 
 /// A run event (`payload_version` 1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunEvent {
     /// `run:created`, `run:planning`, `run:needs_attention`, `run:applying`, `run:completed`, `run:errored`.
@@ -108,7 +108,7 @@ pub struct RunEvent {
 }
 
 /// A workspace event (`payload_version` "2").
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceEvent {
     /// `assessment:drifted`, `assessment:check_failure`, `assessment:failed`,
@@ -131,11 +131,11 @@ pub struct WorkspaceEvent {
 }
 
 /// The health-assessment state of a workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DriftState {
     /// `drifted`, `no-drift`, `checks-failed` or `assessment-failed`.
-    pub state: &'static str,
+    pub state: String,
     /// Resources drifted.
     pub resources_drifted: Option<u64>,
     /// Resources not drifted.
@@ -238,7 +238,7 @@ fn drift(trigger: &str, details: &Map<String, Value>) -> Option<DriftState> {
         _ => return None,
     };
     Some(DriftState {
-        state,
+        state: state.to_owned(),
         resources_drifted: number("resources_drifted"),
         resources_undrifted: number("resources_undrifted"),
         checks_failed: number("checks_failed"),
@@ -299,7 +299,7 @@ mod tests {
             );
             let Notification::Workspace(event) = parse_notification(body.as_bytes()).unwrap() else { panic!() };
             let drift = event.drift.unwrap();
-            assert_eq!((drift.state, drift.resources_drifted), ("drifted", Some(3)));
+            assert_eq!((drift.state.as_str(), drift.resources_drifted), ("drifted", Some(3)));
             assert_eq!(event.workspace_id.as_deref(), Some("ws-1"));
         }
         for trigger in ["workspace:auto_destroy_run_results", "workspace:auto_destroy_results"] {

@@ -40,6 +40,64 @@ pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, 
     to_js(&core::service::relations(&entity, &resolved))
 }
 
+/// Throws unless `signature` is the hex HMAC-SHA512 of `body` keyed with `token` (any request
+/// passes when `token` is null: TFE signs only when a token is set).
+#[wasm_bindgen(js_name = verifySignature)]
+pub fn verify_signature(token: Option<String>, body: &[u8], signature: Option<String>) -> Result<(), JsValue> {
+    core::notification::verify_signature(token.as_deref(), body, signature.as_deref()).map_err(js_error)
+}
+
+/// The parsed notification: `{kind: "verification" | "run" | "workspace" | "unknown", ...}`.
+#[wasm_bindgen(js_name = parseNotification)]
+pub fn parse_notification(body: &[u8]) -> Result<JsValue, JsValue> {
+    to_js(&core::notification::parse_notification(body).map_err(js_error)?)
+}
+
+/// A run record from TFE's run document text and `{baseUrl, organization, namespace}`.
+#[wasm_bindgen(js_name = recordFromDocument)]
+pub fn record_from_document(text: &str, context: JsValue) -> Result<JsValue, JsValue> {
+    let context: core::run::RunContext = from_js(context)?;
+    to_js(&core::run::record_from_document(text, &context).map_err(js_error)?)
+}
+
+/// The run record after a run notification (`previous` may be null).
+#[wasm_bindgen(js_name = recordFromEvent)]
+pub fn record_from_event(previous: JsValue, notification: JsValue) -> Result<JsValue, JsValue> {
+    let previous: Option<core::run::RunRecord> = from_js(previous)?;
+    let event: core::notification::RunEvent = from_js(notification)?;
+    to_js(&core::run::record_from_event(previous, &event))
+}
+
+/// Whether the summary must be fetched from TFE (`record` may be null).
+#[wasm_bindgen(js_name = needsFetch)]
+pub fn needs_fetch(record: JsValue) -> Result<bool, JsValue> {
+    let record: Option<core::run::RunRecord> = from_js(record)?;
+    Ok(core::run::needs_fetch(record.as_ref()))
+}
+
+/// `{id, status, bucket, final, updatedAt, etag}`.
+#[wasm_bindgen(js_name = statusView)]
+pub fn status_view(record: JsValue) -> Result<JsValue, JsValue> {
+    let record: core::run::RunRecord = from_js(record)?;
+    to_js(&core::run::status_view(&record))
+}
+
+/// The workspace entity after a notification, or null when it does not concern it.
+#[wasm_bindgen(js_name = applyNotification)]
+pub fn apply_notification(entity: JsValue, notification: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::Entity = from_js(entity)?;
+    let notification: core::notification::Notification = from_js(notification)?;
+    to_js(&core::run::apply_notification(&entity, &notification))
+}
+
+/// `{workspace, run, summary, drift}` of a workspace entity (`record` may be null).
+#[wasm_bindgen(js_name = workspaceStatus)]
+pub fn workspace_status(entity: JsValue, record: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::Entity = from_js(entity)?;
+    let record: Option<core::run::RunRecord> = from_js(record)?;
+    to_js(&core::run::workspace_status(&entity, record.as_ref()))
+}
+
 /// One organization's sync; see `tfe_catalog_core::sync`.
 #[wasm_bindgen]
 pub struct SyncPlanner(core::SyncPlanner);

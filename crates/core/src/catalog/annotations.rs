@@ -66,3 +66,10 @@ pub const MODULE_INPUTS_REQUIRED: &str = "terraform.io/module-inputs-required";
 pub const BLUEPRINT: &str = "terraform.io/blueprint";
 /// On an instance: the template version it was made from, when known.
 pub const BLUEPRINT_VERSION: &str = "terraform.io/blueprint-version";
+
+/// The health assessment's state (`drifted`, `checks-failed`, `assessment-failed`).
+pub const DRIFT_STATE: &str = "terraform.io/drift-state";
+/// Resources drifted at the last assessment.
+pub const DRIFT_RESOURCES: &str = "terraform.io/drift-resources";
+/// When the last assessment ran.
+pub const DRIFT_ASSESSED_AT: &str = "terraform.io/drift-assessed-at";

@@ -1,0 +1,457 @@
+//! Runs as the plugin serves them: the record it keeps per run (from a TFE run document or from a
+//! notification), the summary for display, the cheap status for polling, and what a notification
+//! changes on a workspace entity.
+//!
+//! A record made from a notification knows the status but not the details (plan counts,
+//! durations); it is marked `stale` so that the summary route fetches the run from TFE once.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::catalog::{Entity, annotations as a, naming};
+use crate::error::ParseError;
+use crate::notification::{Notification, RunEvent};
+use crate::status::{self, StatusBucket};
+use crate::tfe::{Run, parse_document};
+
+/// What the plugin stores per run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRecord {
+    /// `run-…`.
+    pub run_id: String,
+    /// `ws-…`, when known.
+    pub workspace_id: Option<String>,
+    /// The organization, when known.
+    pub organization: Option<String>,
+    /// The latest status seen (from TFE or a notification).
+    pub status: String,
+    /// When the run reached it.
+    pub updated_at: Option<String>,
+    /// The display summary as of the last fetch from TFE.
+    pub summary: Option<RunSummary>,
+    /// The summary predates `status` (a notification moved the run on since).
+    pub stale: bool,
+}
+
+/// `GET /run/:id/summary`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummary {
+    /// `run-…`.
+    pub id: String,
+    /// Raw status.
+    pub status: String,
+    /// Its bucket.
+    pub bucket: StatusBucket,
+    /// Whether the run will not change again.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// The workspace.
+    pub workspace: Option<WorkspaceRef>,
+    /// The organization.
+    pub organization: Option<String>,
+    /// The run message.
+    pub message: Option<String>,
+    /// `tfe-ui`, `tfe-api`, `terraform+cloud`, ...
+    pub source: Option<String>,
+    /// `manual`, ...
+    pub trigger_reason: Option<String>,
+    /// A destroy run.
+    pub is_destroy: Option<bool>,
+    /// A plan-only run.
+    pub plan_only: Option<bool>,
+    /// The plan has changes.
+    pub has_changes: Option<bool>,
+    /// Terraform version of the run.
+    pub terraform_version: Option<String>,
+    /// Who queued it (user name), when included.
+    pub created_by: Option<String>,
+    /// When it was created.
+    pub created_at: Option<String>,
+    /// `<status>-at` → timestamp.
+    pub status_timestamps: BTreeMap<String, String>,
+    /// Plan, apply and total durations in milliseconds, where the timestamps allow.
+    pub durations: Durations,
+    /// Resource changes, when the plan is known.
+    pub resources: Option<ResourceChanges>,
+    /// Links into TFE.
+    pub links: BTreeMap<String, String>,
+}
+
+/// A workspace as a summary names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceRef {
+    /// `ws-…`.
+    pub id: String,
+    /// Its name, when known.
+    pub name: Option<String>,
+    /// Its catalog entity ref, when the name is known.
+    pub entity_ref: Option<String>,
+}
+
+/// Durations in milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Durations {
+    /// `planning-at` → end of planning.
+    pub plan_ms: Option<i64>,
+    /// `applying-at` → `applied-at` (or `errored-at`).
+    pub apply_ms: Option<i64>,
+    /// Creation → the final status, for finished runs.
+    pub total_ms: Option<i64>,
+}
+
+/// Resource counts of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceChanges {
+    /// To add.
+    pub additions: u64,
+    /// To change.
+    pub changes: u64,
+    /// To destroy.
+    pub destructions: u64,
+    /// To import.
+    pub imports: u64,
+}
+
+/// `GET /run/:id/status`: small, with an ETag that changes exactly when it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusView {
+    /// `run-…`.
+    pub id: String,
+    /// Raw status.
+    pub status: String,
+    /// Its bucket.
+    pub bucket: StatusBucket,
+    /// Whether polling can stop.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// When the run reached the status.
+    pub updated_at: Option<String>,
+    /// A strong ETag of the fields above.
+    pub etag: String,
+}
+
+/// Where the entities and links of an organization live.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunContext {
+    /// TFE host, for links.
+    pub base_url: String,
+    /// The organization the run belongs to.
+    pub organization: String,
+    /// Its catalog namespace.
+    pub namespace: String,
+}
+
+fn millis(at: &str) -> Option<i64> {
+    let t = OffsetDateTime::parse(at, &Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+fn between(timestamps: &BTreeMap<String, String>, from: &str, to: &[&str]) -> Option<i64> {
+    let start = millis(timestamps.get(from)?)?;
+    let end = to.iter().find_map(|k| timestamps.get(*k)).and_then(|t| millis(t))?;
+    Some(end - start)
+}
+
+fn durations(run: &Run) -> Durations {
+    let ts = &run.status_timestamps;
+    let total_ms = status::is_final(&run.status)
+        .then(|| {
+            let end = millis(run.status_changed_at()?)?;
+            let start = ts.get("plan-queueable-at").or(run.created_at.as_ref()).and_then(|t| millis(t))?;
+            Some(end - start)
+        })
+        .flatten();
+    Durations {
+        plan_ms: between(ts, "planning-at", &["planned-at", "planned-and-finished-at", "planned-and-saved-at", "errored-at"]),
+        apply_ms: between(ts, "applying-at", &["applied-at", "errored-at"]),
+        total_ms,
+    }
+}
+
+/// A record from a TFE run show document (`GET /runs/:id?include=plan,workspace,created_by`).
+pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, ParseError> {
+    let doc = parse_document("run", text)?;
+    let resource = doc.data.iter().find(|r| r.kind == "runs").ok_or_else(|| ParseError::NotJsonApi {
+        document: "run".into(),
+        reason: "no run in `data`".into(),
+    })?;
+    let run = Run::from_resource("run", resource)?;
+    let included = |kind: &str, rel: &str| {
+        let id = resource.relationship_id(rel)?;
+        doc.included.iter().find(|r| r.kind == kind && r.id == id)
+    };
+    let workspace_name = included("workspaces", "workspace").and_then(|w| w.attr_text("name")).map(str::to_owned);
+    let resources = included("plans", "plan").and_then(|p| {
+        let n = |k: &str| p.attributes.get(k).and_then(serde_json::Value::as_u64);
+        Some(ResourceChanges {
+            additions: n("resource-additions")?,
+            changes: n("resource-changes")?,
+            destructions: n("resource-destructions")?,
+            imports: n("resource-imports").unwrap_or(0),
+        })
+    });
+    let created_by = included("users", "created-by").and_then(|u| u.attr_text("username")).map(str::to_owned);
+    let workspace = run.workspace_id.clone().map(|id| WorkspaceRef {
+        entity_ref: workspace_name.as_ref().map(|n| format!("resource:{}/{}", ctx.namespace, naming::entity_name(n)).to_lowercase()),
+        name: workspace_name.clone(),
+        id,
+    });
+    let mut links = BTreeMap::new();
+    if let Some(name) = &workspace_name {
+        let ws_url = format!("{}/app/{}/workspaces/{name}", ctx.base_url.trim_end_matches('/'), ctx.organization);
+        links.insert("run".to_owned(), format!("{ws_url}/runs/{}", run.id));
+        links.insert("workspace".to_owned(), ws_url);
+    }
+    let auto_apply = run.auto_apply;
+    let summary = RunSummary {
+        id: run.id.clone(),
+        status: run.status.clone(),
+        bucket: status::bucket(&run.status, auto_apply),
+        is_final: status::is_final(&run.status),
+        workspace,
+        organization: Some(ctx.organization.clone()),
+        message: run.message.clone(),
+        source: run.source.clone(),
+        trigger_reason: run.trigger_reason.clone(),
+        is_destroy: run.is_destroy,
+        plan_only: run.plan_only,
+        has_changes: run.has_changes,
+        terraform_version: resource.attr_text("terraform-version").map(str::to_owned),
+        created_by,
+        created_at: run.created_at.clone(),
+        status_timestamps: run.status_timestamps.clone(),
+        durations: durations(&run),
+        resources,
+        links,
+    };
+    Ok(RunRecord {
+        run_id: run.id.clone(),
+        workspace_id: run.workspace_id.clone(),
+        organization: Some(ctx.organization.clone()),
+        updated_at: run.status_changed_at().map(str::to_owned),
+        status: run.status,
+        summary: Some(summary),
+        stale: false,
+    })
+}
+
+/// The record after a run notification. Notifications can arrive out of order: an event older
+/// than what the record holds changes nothing.
+pub fn record_from_event(previous: Option<RunRecord>, event: &RunEvent) -> RunRecord {
+    if let Some(prev) = &previous {
+        let newer = match (&prev.updated_at, &event.run_updated_at) {
+            (Some(old), Some(new)) => millis(new).zip(millis(old)).is_none_or(|(n, o)| n >= o),
+            _ => true,
+        };
+        if !newer {
+            return prev.clone();
+        }
+    }
+    let summary = previous.as_ref().and_then(|p| p.summary.clone());
+    RunRecord {
+        run_id: event.run_id.clone(),
+        workspace_id: Some(event.workspace_id.clone()),
+        organization: Some(event.organization.clone()),
+        stale: summary.as_ref().is_some_and(|s| s.status != event.run_status) || summary.is_none(),
+        status: event.run_status.clone(),
+        updated_at: event.run_updated_at.clone(),
+        summary,
+    }
+}
+
+/// Whether the summary route must fetch the run from TFE.
+pub fn needs_fetch(record: Option<&RunRecord>) -> bool {
+    record.is_none_or(|r| r.stale || r.summary.is_none())
+}
+
+/// The polling view of a record.
+pub fn status_view(record: &RunRecord) -> StatusView {
+    let bucket = record
+        .summary
+        .as_ref()
+        .filter(|s| s.status == record.status)
+        .map_or_else(|| status::bucket(&record.status, None), |s| s.bucket);
+    let tag = format!("{}|{}|{}", record.run_id, record.status, record.updated_at.as_deref().unwrap_or(""));
+    StatusView {
+        id: record.run_id.clone(),
+        status: record.status.clone(),
+        bucket,
+        is_final: status::is_final(&record.status),
+        updated_at: record.updated_at.clone(),
+        etag: format!("\"{}\"", naming::short_hash(&tag)),
+    }
+}
+
+/// The workspace entity after a notification, or `None` when the notification does not concern
+/// it (another workspace, a verification, an unknown trigger, an auto-destroy event).
+pub fn apply_notification(entity: &Entity, notification: &Notification) -> Option<Entity> {
+    let workspace_id = entity.metadata.annotations.get(a::WORKSPACE_ID)?;
+    let mut updated = entity.clone();
+    let ann = &mut updated.metadata.annotations;
+    match notification {
+        Notification::Run(event) if &event.workspace_id == workspace_id => {
+            let changed_at = ann.get(a::RUN_UPDATED_AT).cloned();
+            let older = event
+                .run_updated_at
+                .as_deref()
+                .and_then(millis)
+                .zip(changed_at.as_deref().and_then(millis))
+                .is_some_and(|(new, old)| new < old);
+            if older {
+                return None;
+            }
+            ann.insert(a::RUN_ID.into(), event.run_id.clone());
+            ann.insert(a::RUN_STATUS.into(), event.run_status.clone());
+            ann.insert(a::RUN_STATUS_BUCKET.into(), event.bucket.as_str().into());
+            match &event.run_updated_at {
+                Some(at) => ann.insert(a::RUN_UPDATED_AT.into(), at.clone()),
+                None => ann.remove(a::RUN_UPDATED_AT),
+            };
+            if let Some(url) = &event.run_url {
+                for link in updated.metadata.links.iter_mut().filter(|l| l.link_type.as_deref() == Some("terraform-run")) {
+                    link.url = url.clone();
+                }
+            }
+            Some(updated)
+        }
+        Notification::Workspace(event) if event.workspace_id.as_ref() == Some(workspace_id) => {
+            let drift = event.drift.as_ref()?;
+            ann.insert(a::DRIFT_STATE.into(), drift.state.clone());
+            if let Some(n) = drift.resources_drifted {
+                ann.insert(a::DRIFT_RESOURCES.into(), n.to_string());
+            }
+            if let Some(at) = &drift.assessed_at {
+                ann.insert(a::DRIFT_ASSESSED_AT.into(), at.clone());
+            }
+            Some(updated)
+        }
+        _ => None,
+    }
+}
+
+/// One workspace's state for `GET /entity/:kind/:namespace/:name/status`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceStatus {
+    /// The workspace.
+    pub workspace: WorkspaceRef,
+    /// Its current run's status: from the plugin's record when it has one, else from the
+    /// entity's annotations (as of the last sync).
+    pub run: Option<StatusView>,
+    /// The current run's summary, when the plugin has it.
+    pub summary: Option<RunSummary>,
+    /// The last health assessment, when a notification reported one.
+    pub drift: Option<BTreeMap<String, String>>,
+}
+
+/// The status of a workspace entity, given the plugin's record of its current run.
+pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> WorkspaceStatus {
+    let ann = &entity.metadata.annotations;
+    let from_annotations = || {
+        let run_id = ann.get(a::RUN_ID)?.clone();
+        let status = ann.get(a::RUN_STATUS)?.clone();
+        Some(RunRecord {
+            run_id,
+            workspace_id: ann.get(a::WORKSPACE_ID).cloned(),
+            organization: ann.get(a::ORGANIZATION).cloned(),
+            status,
+            updated_at: ann.get(a::RUN_UPDATED_AT).cloned(),
+            summary: None,
+            stale: true,
+        })
+    };
+    let record = record.cloned().or_else(from_annotations);
+    let drift: BTreeMap<String, String> = [(a::DRIFT_STATE, "state"), (a::DRIFT_RESOURCES, "resourcesDrifted"), (a::DRIFT_ASSESSED_AT, "assessedAt")]
+        .iter()
+        .filter_map(|(key, field)| ann.get(*key).map(|v| ((*field).to_owned(), v.clone())))
+        .collect();
+    WorkspaceStatus {
+        workspace: WorkspaceRef {
+            id: ann.get(a::WORKSPACE_ID).cloned().unwrap_or_default(),
+            name: ann.get(a::WORKSPACE_NAME).cloned(),
+            entity_ref: Some(entity.entity_ref()),
+        },
+        run: record.as_ref().map(status_view),
+        summary: record.and_then(|r| r.summary.filter(|_| !r.stale)),
+        drift: (!drift.is_empty()).then_some(drift),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notification::parse_notification;
+
+    fn ctx() -> RunContext {
+        RunContext { base_url: "https://app.terraform.io".into(), organization: "acme".into(), namespace: "acme".into() }
+    }
+
+    const RUN_DOC: &str = r#"{"data":{"id":"run-1","type":"runs","attributes":{"status":"applied","created-at":"2026-11-20T10:00:00.000Z","message":"Deploy","source":"tfe-ui","trigger-reason":"manual","is-destroy":false,"plan-only":false,"has-changes":true,"terraform-version":"1.9.5","status-timestamps":{"plan-queueable-at":"2026-11-20T10:00:01+00:00","planning-at":"2026-11-20T10:00:05+00:00","planned-at":"2026-11-20T10:00:35+00:00","applying-at":"2026-11-20T10:01:00+00:00","applied-at":"2026-11-20T10:03:00+00:00"}},"relationships":{"workspace":{"data":{"id":"ws-1","type":"workspaces"}},"plan":{"data":{"id":"plan-1","type":"plans"}},"created-by":{"data":{"id":"user-1","type":"users"}}}},"included":[{"id":"ws-1","type":"workspaces","attributes":{"name":"net"}},{"id":"plan-1","type":"plans","attributes":{"resource-additions":2,"resource-changes":1,"resource-destructions":0}},{"id":"user-1","type":"users","attributes":{"username":"jdoe"}}]}"#;
+
+    #[test]
+    fn summaries_carry_durations_counts_and_links() {
+        let record = record_from_document(RUN_DOC, &ctx()).unwrap();
+        let s = record.summary.as_ref().unwrap();
+        assert_eq!(s.durations, Durations { plan_ms: Some(30_000), apply_ms: Some(120_000), total_ms: Some(179_000) });
+        assert_eq!(s.resources, Some(ResourceChanges { additions: 2, changes: 1, destructions: 0, imports: 0 }));
+        assert_eq!(s.workspace.as_ref().unwrap().entity_ref.as_deref(), Some("resource:acme/net"));
+        assert_eq!(s.links["run"], "https://app.terraform.io/app/acme/workspaces/net/runs/run-1");
+        assert_eq!(s.created_by.as_deref(), Some("jdoe"));
+        assert!(!needs_fetch(Some(&record)));
+    }
+
+    fn event(status: &str, at: &str) -> RunEvent {
+        let body = format!(
+            r#"{{"payload_version":1,"run_id":"run-1","workspace_id":"ws-1","workspace_name":"net","organization_name":"acme","run_url":"https://app.terraform.io/app/acme/workspaces/net/runs/run-1","notifications":[{{"trigger":"run:completed","run_status":"{status}","run_updated_at":"{at}"}}]}}"#
+        );
+        match parse_notification(body.as_bytes()).unwrap() {
+            Notification::Run(e) => e,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn notifications_update_only_their_workspace_entity() {
+        let docs = [crate::SourceDocument {
+            name: "w".into(),
+            text: r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}},"current-run":{"data":{"id":"run-0"}}}},"included":[{"id":"run-0","type":"runs","attributes":{"status":"applied","status-timestamps":{"applied-at":"2026-11-20T09:00:00Z"}}}]}"#.into(),
+        }];
+        let entity = crate::map_documents(&docs, &Default::default()).unwrap().remove(0);
+        let Notification::Run(e) = Notification::Run(event("errored", "2026-11-20T10:05:00Z")) else { unreachable!() };
+        let updated = apply_notification(&entity, &Notification::Run(e.clone())).unwrap();
+        assert_eq!(updated.metadata.annotations[a::RUN_STATUS], "errored");
+        assert_eq!(updated.metadata.annotations[a::RUN_STATUS_BUCKET], "failure");
+        assert_eq!(updated.metadata.annotations[a::RUN_ID], "run-1");
+        let mut other = e.clone();
+        other.workspace_id = "ws-2".into();
+        assert_eq!(apply_notification(&entity, &Notification::Run(other)), None);
+        let stale = event("planning", "2026-11-20T08:00:00Z");
+        assert_eq!(apply_notification(&entity, &Notification::Run(stale)), None, "older than what the entity shows");
+        let status = workspace_status(&updated, None);
+        assert_eq!(status.run.unwrap().status, "errored");
+    }
+
+    #[test]
+    fn notifications_move_records_forward_only() {
+        let fetched = record_from_document(RUN_DOC, &ctx()).unwrap();
+        let later = record_from_event(Some(fetched.clone()), &event("errored", "2026-11-20T10:05:00Z"));
+        assert_eq!(later.status, "errored");
+        assert!(later.stale && needs_fetch(Some(&later)));
+        let earlier = record_from_event(Some(later.clone()), &event("planning", "2026-11-20T10:00:06Z"));
+        assert_eq!(earlier, later, "an out-of-order event changes nothing");
+        let v1 = status_view(&later);
+        assert_eq!((v1.bucket, v1.is_final), (StatusBucket::Failure, true));
+        assert_ne!(v1.etag, status_view(&fetched).etag);
+        assert_eq!(v1.etag, status_view(&later.clone()).etag);
+    }
+}
