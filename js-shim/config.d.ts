@@ -17,6 +17,12 @@ export interface Config {
        * @visibility secret
        */
       token: string;
+      /**
+       * The token set on the organization's TFE notification configurations (generic
+       * destination). When set, notifications must carry a valid X-TFE-Notification-Signature.
+       * @visibility secret
+       */
+      webhookToken?: string;
       /** Catalog namespace of the organization's entities; derived from its name by default. */
       namespace?: string;
       /** Owner of the entities (`team-a`, `group:default/team-a`, `user:default/jdoe`). */

@@ -26,6 +26,7 @@ function readOrganizations(config) {
         retry: retry ? retry.get() : undefined,
       },
       token: c.getString('token'),
+      webhookToken: c.getOptionalString('webhookToken'),
       schedule: c.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
         : DEFAULT_SCHEDULE,

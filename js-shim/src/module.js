@@ -4,6 +4,7 @@
 
 const { coreServices, createBackendModule } = require('@backstage/backend-plugin-api');
 const { catalogProcessingExtensionPoint, catalogServiceRef } = require('@backstage/plugin-catalog-node');
+const { eventsServiceRef } = require('@backstage/plugin-events-node');
 const { TerraformServiceProcessor } = require('./processor');
 const { TerraformEntityProvider } = require('./provider/TerraformEntityProvider');
 
@@ -19,10 +20,12 @@ const catalogModuleTerraform = createBackendModule({
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
         catalogApi: catalogServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, auth, catalogApi }) {
+      async init({ catalog, config, logger, scheduler, auth, catalogApi, events }) {
         catalog.addProcessor(new TerraformServiceProcessor({ catalog: catalogApi, auth, logger }));
-        for (const provider of TerraformEntityProvider.fromConfig(config, { logger, scheduler })) {
+        const deps = { logger, scheduler, events, catalogApi, auth };
+        for (const provider of TerraformEntityProvider.fromConfig(config, deps)) {
           catalog.addEntityProvider(provider);
         }
       },

@@ -8,6 +8,7 @@
 // separate process (cli.js).
 
 const http = require('node:http');
+const crypto = require('node:crypto');
 const { prng, runResource, makeId, workspaceResource } = require('./organization');
 
 const JSONAPI = 'application/vnd.api+json';
@@ -81,6 +82,69 @@ class FakeTfe {
   deleteWorkspace(orgName, workspaceId) {
     const org = this.orgs.get(orgName);
     org.workspaces = org.workspaces.filter(w => w.id !== workspaceId);
+  }
+
+  /**
+   * A run notification (payload_version 1) for the workspace's current run, after moving the run
+   * to `status` in the fake's data, as TFE sends it on a run event.
+   */
+  runNotification(orgName, workspaceId, status, trigger = 'run:completed') {
+    const at = new Date().toISOString();
+    const runId = this.setRunStatus(orgName, workspaceId, status, at);
+    const ws = this.orgs.get(orgName).workspaces.find(w => w.id === workspaceId);
+    return {
+      payload_version: 1,
+      notification_configuration_id: 'nc-FakeTfe0000000001',
+      run_url: `${this.url}/app/${orgName}/workspaces/${ws.attributes.name}/runs/${runId}`,
+      run_id: runId,
+      run_message: `Set to ${status} by the fake`,
+      run_created_at: at,
+      run_created_by: 'fake-user',
+      workspace_id: workspaceId,
+      workspace_name: ws.attributes.name,
+      organization_name: orgName,
+      notifications: [{ message: `Run ${status}`, trigger, run_status: status, run_updated_at: at, run_updated_by: 'fake-user' }],
+    };
+  }
+
+  /** An assessment notification (payload_version "2"). */
+  assessmentNotification(orgName, workspaceId, { trigger = 'assessment:drifted', drifted = 3, undrifted = 10 } = {}) {
+    const ws = this.orgs.get(orgName).workspaces.find(w => w.id === workspaceId);
+    return {
+      payload_version: '2',
+      notification_configuration_url: `${this.url}/api/v2/notification-configurations/nc-FakeTfe0000000001`,
+      trigger_scope: 'assessment',
+      trigger,
+      message: 'Drift Detected',
+      details: {
+        new_assessment_result: {
+          id: 'asmtres-FakeTfe000000001', drifted: drifted > 0, succeeded: true, all_checks_succeeded: true,
+          resources_drifted: drifted, resources_undrifted: undrifted, checks_failed: 0, created_at: new Date().toISOString(),
+        },
+        prior_assessment_result: null,
+        workspace_id: workspaceId,
+        workspace_name: ws.attributes.name,
+        organization_name: orgName,
+      },
+    };
+  }
+
+  /** "Send a test": every run and workspace field is null. */
+  static verificationNotification() {
+    return {
+      payload_version: 1, notification_configuration_id: 'nc-FakeTfe0000000001', run_url: null, run_id: null,
+      run_message: null, run_created_at: null, run_created_by: null, workspace_id: null, workspace_name: null,
+      organization_name: null,
+      notifications: [{ message: 'Verification of test', trigger: 'verification', run_status: null, run_updated_at: null, run_updated_by: null }],
+    };
+  }
+
+  /** POSTs a payload (object, or exact body text) to `url` as TFE does, signed when `token` is set. */
+  static async sendNotification(url, payload, token) {
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'TFE' };
+    if (token) headers['X-TFE-Notification-Signature'] = crypto.createHmac('sha512', token).update(body).digest('hex');
+    return fetch(url, { method: 'POST', headers, body });
   }
 
   requestsTo(pathPrefix) {
@@ -209,7 +273,7 @@ class FakeTfe {
     if ((m = /^\/api\/v2\/runs\/([^/]+)$/.exec(p))) {
       for (const org of this.orgs.values()) {
         const run = org.runs.get(m[1]);
-        if (run && can(org.name)) return { status: 200, body: { data: run } };
+        if (run && can(org.name)) return { status: 200, body: { data: run, ...this.runIncluded(url, org, run) } };
       }
       return notFound;
     }
@@ -222,6 +286,32 @@ class FakeTfe {
     return workspaces
       .map(w => org.runs.get(w.relationships['current-run']?.data?.id))
       .filter(Boolean);
+  }
+
+  /** `include=workspace,plan,created_by` of a run show. */
+  runIncluded(url, org, run) {
+    const include = (url.searchParams.get('include') ?? '').split(',').filter(Boolean);
+    if (include.length === 0) return {};
+    const rel = key => run.relationships[key]?.data;
+    const included = [];
+    if (include.includes('workspace')) {
+      const ws = org.workspaces.find(w => w.id === rel('workspace')?.id);
+      if (ws) included.push(ws);
+    }
+    if (include.includes('plan') && rel('plan')) {
+      const seed = [...run.id].reduce((n, c) => n + c.charCodeAt(0), 0);
+      included.push({
+        id: rel('plan').id, type: 'plans',
+        attributes: {
+          status: 'finished', 'has-changes': true, 'resource-additions': seed % 7, 'resource-changes': seed % 5,
+          'resource-destructions': seed % 3, 'resource-imports': 0,
+        },
+      });
+    }
+    if (include.includes('created_by') && rel('created-by')) {
+      included.push({ id: rel('created-by').id, type: 'users', attributes: { username: 'fake-user', 'avatar-url': 'https://www.gravatar.com/avatar/0' } });
+    }
+    return { included };
   }
 
   show(url, org, ws) {

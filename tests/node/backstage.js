@@ -9,6 +9,7 @@ globalThis.afterAll ??= fn => after(fn);
 
 const { startTestBackend, mockServices, TestDatabases } = require('@backstage/backend-test-utils');
 const { schedulerServiceFactory } = require('@backstage/backend-defaults/scheduler');
+const { eventsServiceFactory } = require('@backstage/plugin-events-node');
 const catalogPlugin = require('@backstage/plugin-catalog-backend').default;
 const terraformFeatures = require('../../js-shim/src/index.js').default;
 
@@ -26,6 +27,7 @@ async function startBackstage({ databaseId, config, features = [] }) {
       catalogPlugin,
       terraformFeatures,
       schedulerServiceFactory,
+      eventsServiceFactory,
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: { catalog: { processingInterval: { seconds: 1 } }, ...config },
@@ -34,7 +36,7 @@ async function startBackstage({ databaseId, config, features = [] }) {
     ],
   });
   const baseUrl = `http://localhost:${backend.server.address().port}`;
-  return { backend, baseUrl };
+  return { backend, baseUrl, knex };
 }
 
 /** Polls `probe` until it returns a truthy value. */

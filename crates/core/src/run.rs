@@ -147,8 +147,9 @@ pub struct RunContext {
     pub base_url: String,
     /// The organization the run belongs to.
     pub organization: String,
-    /// Its catalog namespace.
-    pub namespace: String,
+    /// Its catalog namespace; derived from the organization when not configured.
+    #[serde(default)]
+    pub namespace: Option<String>,
 }
 
 fn millis(at: &str) -> Option<i64> {
@@ -201,8 +202,9 @@ pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, P
         })
     });
     let created_by = included("users", "created-by").and_then(|u| u.attr_text("username")).map(str::to_owned);
+    let namespace = ctx.namespace.clone().unwrap_or_else(|| naming::namespace_for_org(&ctx.organization));
     let workspace = run.workspace_id.clone().map(|id| WorkspaceRef {
-        entity_ref: workspace_name.as_ref().map(|n| format!("resource:{}/{}", ctx.namespace, naming::entity_name(n)).to_lowercase()),
+        entity_ref: workspace_name.as_ref().map(|n| format!("resource:{namespace}/{}", naming::entity_name(n)).to_lowercase()),
         name: workspace_name.clone(),
         id,
     });
@@ -393,7 +395,7 @@ mod tests {
     use crate::notification::parse_notification;
 
     fn ctx() -> RunContext {
-        RunContext { base_url: "https://app.terraform.io".into(), organization: "acme".into(), namespace: "acme".into() }
+        RunContext { base_url: "https://app.terraform.io".into(), organization: "acme".into(), namespace: None }
     }
 
     const RUN_DOC: &str = r#"{"data":{"id":"run-1","type":"runs","attributes":{"status":"applied","created-at":"2026-11-20T10:00:00.000Z","message":"Deploy","source":"tfe-ui","trigger-reason":"manual","is-destroy":false,"plan-only":false,"has-changes":true,"terraform-version":"1.9.5","status-timestamps":{"plan-queueable-at":"2026-11-20T10:00:01+00:00","planning-at":"2026-11-20T10:00:05+00:00","planned-at":"2026-11-20T10:00:35+00:00","applying-at":"2026-11-20T10:01:00+00:00","applied-at":"2026-11-20T10:03:00+00:00"}},"relationships":{"workspace":{"data":{"id":"ws-1","type":"workspaces"}},"plan":{"data":{"id":"plan-1","type":"plans"}},"created-by":{"data":{"id":"user-1","type":"users"}}}},"included":[{"id":"ws-1","type":"workspaces","attributes":{"name":"net"}},{"id":"plan-1","type":"plans","attributes":{"resource-additions":2,"resource-changes":1,"resource-destructions":0}},{"id":"user-1","type":"users","attributes":{"username":"jdoe"}}]}"#;

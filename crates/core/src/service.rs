@@ -130,6 +130,20 @@ pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
     out
 }
 
+/// The workspaces whose status an entity page shows: a workspace `Resource` shows its own, any
+/// other entity those it is annotated with.
+pub fn status_selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
+    let ann = &entity.metadata.annotations;
+    let is_workspace = entity.spec.get("type").and_then(|t| t.as_str()) == Some(WORKSPACE_TYPE);
+    match (is_workspace, ann.get(a::ORGANIZATION), ann.get(a::WORKSPACE_ID)) {
+        (true, Some(org), Some(id)) => {
+            vec![WorkspaceSelector { organization: org.clone(), workspace_id: Some(id.clone()), workspace_name: None }]
+        }
+        (true, _, _) => Vec::new(),
+        (false, _, _) => selectors(entity),
+    }
+}
+
 /// Relations from `entity` to every workspace found, and a warning per selector that found none.
 pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLinks {
     let me = EntityName {
@@ -198,6 +212,13 @@ mod tests {
         assert!(selectors(&entity("Component", &[("terraform.io/workspace-id", "ws-1")], "service")).is_empty());
         let ws = entity("Resource", &[("terraform.io/organization", "acme"), ("terraform.io/workspace-id", "ws-1")], WORKSPACE_TYPE);
         assert!(selectors(&ws).is_empty());
+    }
+
+    #[test]
+    fn a_workspace_page_shows_its_own_status() {
+        let ws = entity("Resource", &[("terraform.io/organization", "acme"), ("terraform.io/workspace-id", "ws-1")], WORKSPACE_TYPE);
+        assert_eq!(status_selectors(&ws).len(), 1);
+        assert_eq!(status_selectors(&ws)[0].workspace_id.as_deref(), Some("ws-1"));
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub fn service_selectors(entity: JsValue) -> Result<JsValue, JsValue> {
     to_js(&core::service::selectors(&entity))
 }
 
+/// The workspaces whose status the entity's page shows.
+#[wasm_bindgen(js_name = statusSelectors)]
+pub fn status_selectors(entity: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::service::AnnotatedEntity = from_js(entity)?;
+    to_js(&core::service::status_selectors(&entity))
+}
+
 /// `{relations, warnings}` for an entity, given `[{selector, found: [{kind, namespace, name}]}]`.
 #[wasm_bindgen(js_name = serviceRelations)]
 pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, JsValue> {

@@ -5,17 +5,22 @@
 
 const { readOrganizations } = require('../config');
 const { runSync, validateSyncConfig } = require('../drive');
+const { NOTIFICATION_TOPIC } = require('../router');
+const core = require('../core');
 
 class TerraformEntityProvider {
   /** One provider per entry of `terraform.organizations`. */
-  static fromConfig(config, { logger, scheduler }) {
+  static fromConfig(config, deps) {
     return readOrganizations(config).map(org => {
       validateSyncConfig(org.syncConfig); // a bad namespace or owner fails at start-up, not at every sync
-      return new TerraformEntityProvider(org, { logger, scheduler });
+      return new TerraformEntityProvider(org, deps);
     });
   }
 
-  constructor({ syncConfig, token, schedule }, { logger, scheduler }) {
+  constructor({ syncConfig, token, schedule }, { logger, scheduler, events, catalogApi, auth }) {
+    this.events = events;
+    this.catalogApi = catalogApi;
+    this.auth = auth;
     this.syncConfig = syncConfig;
     this.token = token;
     this.schedule = schedule;
@@ -32,11 +37,37 @@ class TerraformEntityProvider {
 
   async connect(connection) {
     this.connection = connection;
+    await this.events?.subscribe({
+      id: `${this.name}:notifications`,
+      topics: [NOTIFICATION_TOPIC],
+      onEvent: ({ eventPayload }) => this.onNotification(eventPayload),
+    });
     await this.scheduler.scheduleTask({
       id: `${this.name}:sync`,
       ...this.schedule,
       fn: () => this.sync(),
     });
+  }
+
+  /**
+   * A verified notification of this provider's organization: the workspace entity is updated by
+   * delta mutation, without waiting for the next sync.
+   */
+  async onNotification({ organization, notification }) {
+    if (organization !== this.syncConfig.organization || !this.connection) return;
+    const workspaceId = notification.workspaceId;
+    if (!workspaceId) return;
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const { items } = await this.catalogApi.getEntities(
+      { filter: { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': workspaceId } },
+      { credentials },
+    );
+    for (const current of items) {
+      const updated = core.applyNotification(current, notification);
+      if (!updated) continue;
+      await this.connection.applyMutation({ type: 'delta', added: [{ entity: updated, locationKey: this.name }], removed: [] });
+      this.logger.info(`${notification.kind} notification applied to ${current.metadata.name}`);
+    }
   }
 
   /** One full sync. Resolves with the snapshot's stats; rejects (after logging) on failure. */

@@ -1,0 +1,38 @@
+'use strict';
+// The plugin's state, in its own database from Backstage's database service (so every replica
+// sees it and a restart keeps it): one row per run, holding the core's RunRecord as JSON.
+
+const TABLE = 'terraform_runs';
+
+class RunStore {
+  static async create(database) {
+    const knex = await database.getClient();
+    if (!(await knex.schema.hasTable(TABLE))) {
+      await knex.schema.createTable(TABLE, table => {
+        table.string('run_id').primary();
+        table.string('workspace_id').index();
+        table.text('record').notNullable();
+        table.timestamp('stored_at').notNullable();
+      });
+    }
+    return new RunStore(knex);
+  }
+
+  constructor(knex) {
+    this.knex = knex;
+  }
+
+  async get(runId) {
+    const row = await this.knex(TABLE).where({ run_id: runId }).first();
+    return row ? JSON.parse(row.record) : null;
+  }
+
+  async put(record) {
+    await this.knex(TABLE)
+      .insert({ run_id: record.runId, workspace_id: record.workspaceId ?? null, record: JSON.stringify(record), stored_at: new Date() })
+      .onConflict('run_id')
+      .merge();
+  }
+}
+
+module.exports = { RunStore };
