@@ -32,6 +32,8 @@ struct Exports {
     result_ptr: TypedFunc<(), u32>,
     result_len: TypedFunc<(), u32>,
     map: TypedFunc<(u32, u32), u32>,
+    notification_verify: TypedFunc<(u32, u32), u32>,
+    notification_parse: TypedFunc<(u32, u32), u32>,
     planner_new: TypedFunc<(u32, u32), u32>,
     planner_poll: TypedFunc<(u32, u64), u32>,
     planner_input: TypedFunc<(u32, u32, u32, u64), u32>,
@@ -62,6 +64,19 @@ impl Guest {
         let input = serde_json::to_vec(request).map_err(|e| GuestError::Abi(e.to_string()))?;
         let f = self.exports.map.clone();
         self.call(|store, ptr, len| f.call(store, (ptr, len)), &input)
+    }
+
+    /// `tc_notification_verify`: `Ok` when the signature matches, else the core's reason.
+    pub fn notification_verify(&mut self, token: Option<&str>, body: &[u8], signature: Option<&str>) -> Result<Result<(), String>, GuestError> {
+        let input = serde_json::json!({ "token": token, "body": body, "signature": signature });
+        let f = self.exports.notification_verify.clone();
+        Ok(self.call(|s, p, l| f.call(s, (p, l)), input.to_string().as_bytes())?.map(|_| ()))
+    }
+
+    /// `tc_notification_parse`: the normalised notification as pretty JSON.
+    pub fn notification_parse(&mut self, body: &[u8]) -> Result<Result<String, String>, GuestError> {
+        let f = self.exports.notification_parse.clone();
+        self.call(|s, p, l| f.call(s, (p, l)), body)
     }
 
     /// `tc_planner_new`: a planner handle, or the core's error message.
@@ -145,6 +160,8 @@ fn instantiate(engine: &Engine, module: &Module) -> Result<(Store<StoreLimits>, 
         result_ptr: instance.get_typed_func(&mut store, "tc_result_ptr").map_err(load)?,
         result_len: instance.get_typed_func(&mut store, "tc_result_len").map_err(load)?,
         map: instance.get_typed_func(&mut store, "tc_map").map_err(load)?,
+        notification_verify: instance.get_typed_func(&mut store, "tc_notification_verify").map_err(load)?,
+        notification_parse: instance.get_typed_func(&mut store, "tc_notification_parse").map_err(load)?,
         planner_new: instance.get_typed_func(&mut store, "tc_planner_new").map_err(load)?,
         planner_poll: instance.get_typed_func(&mut store, "tc_planner_poll").map_err(load)?,
         planner_input: instance.get_typed_func(&mut store, "tc_planner_input").map_err(load)?,

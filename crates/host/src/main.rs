@@ -42,6 +42,29 @@ enum Command {
         #[arg(long)]
         native: bool,
     },
+    /// Verify or parse TFE notification webhooks (through the wasm guest).
+    #[command(subcommand)]
+    Notification(NotificationCommand),
+}
+
+#[derive(Subcommand)]
+enum NotificationCommand {
+    /// Check a notification's X-TFE-Notification-Signature against the file's exact bytes.
+    Verify {
+        /// Environment variable holding the notification token.
+        #[arg(long)]
+        token_env: String,
+        /// The X-TFE-Notification-Signature value (hex HMAC-SHA512).
+        #[arg(long)]
+        signature: String,
+        /// The request body, exactly as received (`-` for standard input).
+        file: PathBuf,
+    },
+    /// Print the normalised event of a notification body as JSON.
+    Parse {
+        /// The request body (`-` for standard input).
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -64,6 +87,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Notification(command) => notification(command),
         Command::Map { files, org, namespace, owner, base_url, format, native } => {
             let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
             let request = MapRequest {
@@ -93,6 +117,45 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
     }
+}
+
+fn notification(command: NotificationCommand) -> Result<ExitCode> {
+    let mut guest = tfe_catalog_host::guest::Guest::new()?;
+    match command {
+        NotificationCommand::Verify { token_env, signature, file } => {
+            let token = std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
+            let body = read_bytes(&file)?;
+            match guest.notification_verify(Some(&token), &body, Some(&signature))? {
+                Ok(()) => {
+                    eprintln!("signature OK");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(reason) => {
+                    eprintln!("tfe-catalog: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        NotificationCommand::Parse { file } => match guest.notification_parse(&read_bytes(&file)?)? {
+            Ok(json) => {
+                println!("{json}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(reason) => {
+                eprintln!("tfe-catalog: {reason}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+    }
+}
+
+fn read_bytes(path: &PathBuf) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
 fn read_document(path: &PathBuf) -> Result<SourceDocument> {

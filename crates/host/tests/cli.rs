@@ -97,3 +97,41 @@ fn map_exports_port_entities() {
     assert_eq!(instance["relations"]["blueprint"], "acme.vpc-aws");
     assert_eq!(instance["properties"]["workspace_id"], "ws-Tagged0000000001");
 }
+
+fn notification_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/notifications/run-errored.json")
+}
+
+#[test]
+fn notification_verify_checks_the_exact_bytes() {
+    let body = std::fs::read(notification_file()).unwrap();
+    let signature = tfe_catalog_core::notification::sign("hook-token", &body);
+    let file = notification_file().display().to_string();
+    let run = |sig: &str, token: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tfe-catalog"))
+            .args(["notification", "verify", "--token-env", "HOOK_TOKEN", "--signature", sig, &file])
+            .env("HOOK_TOKEN", token)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&signature, "hook-token").status.success());
+    let forged = run(&signature, "another-token");
+    assert!(!forged.status.success());
+    assert_eq!(String::from_utf8_lossy(&forged.stderr), "tfe-catalog: X-TFE-Notification-Signature does not match the body\n");
+    assert!(!String::from_utf8_lossy(&forged.stderr).contains("another-token"), "the token is never printed");
+    assert!(!run("zz", "hook-token").status.success());
+}
+
+#[test]
+fn notification_parse_prints_the_normalised_event() {
+    let out = tfe_catalog(&["notification", "parse", notification_file().to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let event: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(event["kind"], "run");
+    assert_eq!(event["runStatus"], "canceled");
+    assert_eq!(event["bucket"], "canceled");
+    assert_eq!(event["final"], true);
+    let bad = tfe_catalog(&["notification", "parse", "-"], Some("{not json"));
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("tfe-catalog: notification: not JSON"));
+}

@@ -76,6 +76,34 @@ pub extern "C" fn tc_map(ptr: *mut u8, len: u32) -> u32 {
     with_json(ptr, len, |req: core::MapRequest| core::map_request(&req).map_err(|e| e.to_string()))
 }
 
+/// `{"token", "body": [bytes], "signature"}` → `""`, or the reason the signature is refused.
+#[unsafe(no_mangle)]
+pub extern "C" fn tc_notification_verify(ptr: *mut u8, len: u32) -> u32 {
+    #[derive(serde::Deserialize)]
+    struct Input {
+        token: Option<String>,
+        body: Vec<u8>,
+        signature: Option<String>,
+    }
+    with_json(ptr, len, |i: Input| {
+        core::notification::verify_signature(i.token.as_deref(), &i.body, i.signature.as_deref())
+            .map(|()| String::new())
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// The raw body bytes → the normalised notification as JSON.
+#[unsafe(no_mangle)]
+pub extern "C" fn tc_notification_parse(ptr: *mut u8, len: u32) -> u32 {
+    // SAFETY: `(ptr, len)` comes from `tc_alloc`, as for every operation.
+    let body = unsafe { take_input(ptr, len) };
+    respond(
+        core::notification::parse_notification(&body)
+            .map_err(|e| e.to_string())
+            .and_then(|n| serde_json::to_string_pretty(&n).map_err(|e| e.to_string())),
+    )
+}
+
 /// `SyncConfig` JSON → `{"handle": n}`.
 #[unsafe(no_mangle)]
 pub extern "C" fn tc_planner_new(ptr: *mut u8, len: u32) -> u32 {
