@@ -2,6 +2,7 @@
 //! one interface ([`Core`]), and drives the core's planners with real I/O.
 
 pub mod guest;
+pub mod sync;
 
 use tfe_catalog_core as core;
 

@@ -42,6 +42,36 @@ enum Command {
         #[arg(long)]
         native: bool,
     },
+    /// Sync an organization from TFE and write its entities (nothing is written if it fails).
+    Sync {
+        /// TFE host (https://app.terraform.io, or a Terraform Enterprise URL).
+        #[arg(long)]
+        url: String,
+        /// Organization name.
+        #[arg(long)]
+        org: String,
+        /// Environment variable holding the TFE token (never a flag: flags end up in shell history).
+        #[arg(long)]
+        token_env: String,
+        /// json (an array), yaml (a multi-document catalog-info.yaml a Backstage file/url location reads), or port.
+        #[arg(long, value_enum, default_value = "json")]
+        format: SyncFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Catalog namespace (default: derived from the organization).
+        #[arg(long)]
+        namespace: Option<String>,
+        /// Owner of the entities.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Run the planner natively instead of in wasmtime.
+        #[arg(long)]
+        native: bool,
+        /// Print the sync's counters (requests, retries, peak RSS, time) as JSON on stderr.
+        #[arg(long)]
+        stats: bool,
+    },
     /// Verify or parse TFE notification webhooks (through the wasm guest).
     #[command(subcommand)]
     Notification(NotificationCommand),
@@ -68,6 +98,16 @@ enum NotificationCommand {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum SyncFormat {
+    /// A JSON array of Backstage entities.
+    Json,
+    /// A multi-document YAML file of Backstage entities.
+    Yaml,
+    /// A JSON array of Port entities.
+    Port,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum MapFormat {
     /// Backstage entities as a JSON array.
     Json,
@@ -88,6 +128,42 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Notification(command) => notification(command),
+        Command::Sync { url, org, token_env, format, out, namespace, owner, native, stats } => {
+            let token = std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
+            let config = serde_json::json!({
+                "organization": org, "baseUrl": url, "namespace": namespace, "defaultOwner": owner,
+                "seed": std::process::id() as u64 ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64,
+            });
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let outcome = runtime.block_on(tfe_catalog_host::sync::run(config, &token, native))?;
+            let text = match format {
+                SyncFormat::Json => tfe_catalog_core::catalog::to_json(&outcome.entities),
+                SyncFormat::Port => {
+                    let mut t = serde_json::to_string_pretty(&tfe_catalog_core::port::to_port(&outcome.entities))?;
+                    t.push('\n');
+                    t
+                }
+                SyncFormat::Yaml => outcome
+                    .entities
+                    .iter()
+                    .map(|e| serde_yaml_ng::to_string(e).map(|doc| format!("---\n{doc}")))
+                    .collect::<Result<String, _>>()?,
+            };
+            match &out {
+                Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            let summary = serde_json::json!({
+                "entities": outcome.entities.len(), "elapsedMs": outcome.elapsed.as_millis() as u64,
+                "peakRssKiB": tfe_catalog_host::sync::peak_rss_kib(), "planner": outcome.stats,
+            });
+            if stats {
+                eprintln!("{summary}");
+            } else {
+                eprintln!("synced {} entities of {org} in {} ms", outcome.entities.len(), outcome.elapsed.as_millis());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Map { files, org, namespace, owner, base_url, format, native } => {
             let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
             let request = MapRequest {

@@ -22,8 +22,11 @@
 //!
 //! # What it decides
 //!
-//! Paging (`page[size]=100`, `include=current_run`, following `links.next` on the configured host
-//! or `meta.pagination.next-page`), retries of 429 (after `X-RateLimit-Reset`), 5xx and network
+//! A first `GET /api/v2/ping` to read `X-RateLimit-Limit`, then pacing so that requests stay under
+//! that limit (a token bucket of burst 1 at 90 % of it: TFE counts per sliding second, so a burst
+//! would have to be paid back inside the same second), paging (`page[size]=100`,
+//! `include=current_run`, following `links.next` on the configured host or
+//! `meta.pagination.next-page`), retries of 429 (after `X-RateLimit-Reset`), 5xx and network
 //! errors with bounded exponential backoff and jitter, a time budget per sync, and detection of a
 //! listing that shifted while it was paged (a workspace added or deleted between pages), which
 //! restarts the listing.
@@ -59,6 +62,16 @@ pub struct SyncConfig {
 
 fn default_page_size() -> u32 {
     100
+}
+
+/// TFE's documented limit, assumed until the ping says otherwise.
+const DEFAULT_RATE_LIMIT: f64 = 30.0;
+/// The share of the limit the planner uses.
+const RATE_LIMIT_SHARE: f64 = 0.9;
+
+/// Milliseconds between requests for a limit of `per_second`.
+fn interval_ms(per_second: f64) -> u64 {
+    (1000.0 / (per_second * RATE_LIMIT_SHARE)).ceil() as u64
 }
 
 /// A request for the host to perform. It carries no credentials.
@@ -154,6 +167,8 @@ pub struct SyncStats {
     pub rate_limited: u32,
     /// Listings restarted because they shifted while paged.
     pub restarts: u32,
+    /// The least time between requests, from the probed rate limit.
+    pub min_interval_ms: u64,
 }
 
 /// How many times a shifting listing is restarted before the sync fails.
@@ -201,6 +216,12 @@ pub struct SyncPlanner {
     listing: usize,
     /// Where the current listing's pages start in `pages`.
     listing_start: usize,
+    /// The ping is in flight or ahead.
+    probing: bool,
+    /// The least time between two requests.
+    min_interval_ms: u64,
+    /// When the last request was handed out.
+    last_request_ms: Option<u64>,
     started_at_ms: Option<u64>,
     next_id: u64,
     pages: Vec<(String, Document)>,
@@ -226,7 +247,7 @@ impl SyncPlanner {
         }
         let org = catalog::OrgContext::new(&organization, &config.options)?;
         let base_url = org.base_url;
-        let url = page_url(&base_url, &organization, LISTINGS[0], config.page_size, 1);
+        let url = format!("{base_url}/api/v2/ping");
         let rng = config.seed ^ 0x9E37_79B9_7F4A_7C15;
         Ok(SyncPlanner {
             config,
@@ -235,6 +256,9 @@ impl SyncPlanner {
             state: State::Ready { url, attempt: 1, not_before_ms: 0 },
             listing: 0,
             listing_start: 0,
+            probing: true,
+            min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT),
+            last_request_ms: None,
             started_at_ms: None,
             next_id: 1,
             pages: Vec::new(),
@@ -255,11 +279,14 @@ impl SyncPlanner {
             });
         }
         match std::mem::replace(&mut self.state, State::Finished) {
-            State::Ready { url, attempt, not_before_ms } if now_ms < not_before_ms => {
-                self.state = State::Ready { url, attempt, not_before_ms };
-                Output::Wait { until_ms: Some(not_before_ms) }
-            }
-            State::Ready { url, attempt, .. } => {
+            State::Ready { url, attempt, not_before_ms } => {
+                let paced = self.last_request_ms.map_or(0, |t| t + self.min_interval_ms);
+                let not_before_ms = not_before_ms.max(paced);
+                if now_ms < not_before_ms {
+                    self.state = State::Ready { url, attempt, not_before_ms };
+                    return Output::Wait { until_ms: Some(not_before_ms) };
+                }
+                self.last_request_ms = Some(now_ms);
                 let id = self.next_id;
                 self.next_id += 1;
                 self.stats.requests += 1;
@@ -301,6 +328,18 @@ impl SyncPlanner {
 
     fn on_response(&mut self, resp: HttpResponse, url: String, attempt: u32, now_ms: u64) {
         let organization = self.organization.clone();
+        if self.probing && resp.status != 401 {
+            // Any answer but 401 ends the probe; without the header the documented limit stands.
+            let limit = header(&resp.headers, "x-ratelimit-limit").and_then(|v| v.trim().parse::<f64>().ok());
+            if let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 1.0) {
+                self.min_interval_ms = interval_ms(limit);
+            }
+            self.probing = false;
+            self.listing_start = self.pages.len();
+            let url = page_url(&self.base_url, &self.organization, LISTINGS[0], self.config.page_size, 1);
+            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+            return;
+        }
         match resp.status {
             200 => self.on_page(resp.body, url, attempt, now_ms),
             401 => self.fail(SyncError::Unauthorized { organization, url }),
@@ -387,7 +426,7 @@ impl SyncPlanner {
                 let snapshot = Snapshot {
                     organization: self.organization.clone(),
                     entities,
-                    stats: self.stats.clone(),
+                    stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
                 };
                 self.state = State::Terminal(Box::new(Output::Done(snapshot)));
             }

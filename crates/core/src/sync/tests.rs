@@ -69,6 +69,10 @@ fn drive(
     let mut seen = Vec::new();
     for _ in 0..10_000 {
         match planner.poll_output(now) {
+            Output::Request(req) if req.url.ends_with("/api/v2/ping") => {
+                let headers = vec![("X-RateLimit-Limit".to_owned(), "30".to_owned())];
+                planner.handle_input(Input::Response(HttpResponse { id: req.id, status: 204, headers, body: String::new() }), now);
+            }
             Output::Request(req) if !is_workspaces(&req) => {
                 let resp = HttpResponse { id: req.id, status: 200, headers: vec![], body: empty() };
                 planner.handle_input(Input::Response(resp), now);
@@ -112,7 +116,7 @@ fn pages_through_the_listing_with_the_fewest_requests() {
     assert!(seen[0].url.contains("include=current_run") && seen[0].url.contains("page%5Bsize%5D=100"));
     assert!(seen.iter().all(|r| r.headers.iter().all(|(k, _)| k != "Authorization")), "no credentials in requests");
     let Output::Done(snapshot) = out else { unreachable!() };
-    assert_eq!(snapshot.stats.requests, 3 + 2, "plus one page each of projects and modules");
+    assert_eq!(snapshot.stats.requests, 1 + 3 + 2, "the ping, and one page each of projects and modules");
     assert_eq!(snapshot.stats.retries, 0);
 }
 
@@ -123,6 +127,9 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
     let mut urls = Vec::new();
     let out = loop {
         match planner.poll_output(now) {
+            Output::Request(req) if req.url.ends_with("/ping") => {
+                planner.handle_input(Input::Response(HttpResponse { id: req.id, status: 204, headers: vec![], body: String::new() }), now);
+            }
             Output::Request(req) => {
                 urls.push(req.url.clone());
                 let body = if req.url.contains("/projects?") {
@@ -150,6 +157,41 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
     assert_eq!(ws.spec.system.as_deref(), Some("system:acme/core-network"), "a 404 on modules is 'not entitled', not a failure");
 }
 
+
+#[test]
+fn requests_are_paced_under_the_probed_rate_limit() {
+    let mut planner = SyncPlanner::new(config()).unwrap();
+    let Output::Request(ping) = planner.poll_output(0) else { panic!() };
+    assert_eq!(ping.url, format!("{BASE}/api/v2/ping"));
+    let headers = vec![("x-ratelimit-limit".to_owned(), "10".to_owned())];
+    planner.handle_input(Input::Response(HttpResponse { id: ping.id, status: 204, headers, body: String::new() }), 5);
+    // 10 per second at 90 %: at least 112 ms apart.
+    let mut now = 5;
+    let mut sent = vec![0];
+    let out = loop {
+        match planner.poll_output(now) {
+            Output::Request(req) => {
+                sent.push(now);
+                let body = if is_workspaces(&req) { page(250, 100, page_of(&req)) } else { empty() };
+                planner.handle_input(Input::Response(HttpResponse { id: req.id, status: 200, headers: vec![], body }), now + 1);
+                now += 1;
+            }
+            Output::Wait { until_ms: Some(t) } => now = t,
+            other => break other,
+        }
+    };
+    assert_eq!(entities(&out).len(), 250);
+    assert!(sent.windows(2).all(|w| w[1] - w[0] >= 112), "{sent:?}");
+    assert!(sent.windows(2).all(|w| w[1] - w[0] <= 113), "and no slower: {sent:?}");
+}
+
+#[test]
+fn a_rejected_token_fails_at_the_ping() {
+    let mut planner = SyncPlanner::new(config()).unwrap();
+    let Output::Request(ping) = planner.poll_output(0) else { panic!() };
+    planner.handle_input(Input::Response(HttpResponse { id: ping.id, status: 401, headers: vec![], body: String::new() }), 1);
+    assert!(matches!(cause(planner.poll_output(1)), SyncError::Unauthorized { .. }));
+}
 
 #[test]
 fn terminal_outputs_are_said_once() {
@@ -299,6 +341,7 @@ fn absent_optional_blocks_mean_defaults() {
 fn answers_to_requests_not_in_flight_are_errors() {
     let mut planner = SyncPlanner::new(config()).unwrap();
     let Output::Request(req) = planner.poll_output(0) else { panic!() };
+    assert!(req.url.ends_with("/ping"));
     planner.handle_input(Input::Response(HttpResponse { id: req.id + 7, status: 200, headers: vec![], body: String::new() }), 1);
     assert!(matches!(cause(planner.poll_output(1)), SyncError::UnexpectedInput(_)));
 }
