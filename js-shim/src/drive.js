@@ -5,9 +5,10 @@
 const core = require('./core');
 
 class SyncFailedError extends Error {
-  constructor(message) {
+  constructor(message, stats) {
     super(message);
     this.name = 'SyncFailedError';
+    this.stats = stats;
   }
 }
 
@@ -35,7 +36,7 @@ async function runSync(syncConfig, token, { now = Date.now } = {}) {
       if (out.type === 'request') planner.handleInput(await perform(out, token), now());
       else if (out.type === 'wait') await new Promise(r => setTimeout(r, Math.max(0, out.untilMs - now())));
       else if (out.type === 'done') return out;
-      else throw new SyncFailedError(out.error);
+      else throw new SyncFailedError(out.error, out.stats);
     }
   } finally {
     planner.free();

@@ -72,6 +72,15 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Measure mapping throughput of the native core and of the wasm guest (for `npm run bench`).
+    #[command(hide = true)]
+    BenchMap {
+        /// Documents to map.
+        files: Vec<PathBuf>,
+        /// Timed repetitions per runtime.
+        #[arg(long, default_value_t = 5)]
+        iterations: u32,
+    },
     /// Verify or parse TFE notification webhooks (through the wasm guest).
     #[command(subcommand)]
     Notification(NotificationCommand),
@@ -128,6 +137,24 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Notification(command) => notification(command),
+        Command::BenchMap { files, iterations } => {
+            let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
+            let request = MapRequest { documents, ..MapRequest::default() };
+            let mut result = serde_json::Map::new();
+            for (label, native) in [("native", true), ("wasmtime", false)] {
+                let mut core = Core::new(native)?;
+                let first = core.map(&request)?.map_err(|e| anyhow::anyhow!(e))?;
+                let entities = serde_json::from_str::<Vec<serde_json::Value>>(&first)?.len();
+                let start = std::time::Instant::now();
+                for _ in 0..iterations {
+                    core.map(&request)?.map_err(|e| anyhow::anyhow!(e))?;
+                }
+                let per_second = (entities as f64 * f64::from(iterations)) / start.elapsed().as_secs_f64();
+                result.insert(label.to_owned(), serde_json::json!({"entities": entities, "entitiesPerSecond": per_second.round()}));
+            }
+            println!("{}", serde_json::Value::Object(result));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Sync { url, org, token_env, format, out, namespace, owner, native, stats } => {
             let token = std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
             let config = serde_json::json!({

@@ -7,6 +7,7 @@ const { readOrganizations } = require('../config');
 const { runSync, validateSyncConfig } = require('../drive');
 const { NOTIFICATION_TOPIC } = require('../router');
 const core = require('../core');
+const { recordSync } = require('../metrics');
 
 class TerraformEntityProvider {
   /** One provider per entry of `terraform.organizations`. */
@@ -25,8 +26,8 @@ class TerraformEntityProvider {
     this.token = token;
     this.schedule = schedule;
     this.scheduler = scheduler;
-    const host = new URL(syncConfig.baseUrl).host;
-    this.name = `terraform:${host}/${syncConfig.organization}`;
+    this.host = new URL(syncConfig.baseUrl).host;
+    this.name = `terraform:${this.host}/${syncConfig.organization}`;
     this.logger = logger.child({ target: this.name });
     this.connection = undefined;
   }
@@ -74,18 +75,21 @@ class TerraformEntityProvider {
   async sync() {
     if (!this.connection) throw new Error(`${this.name} is not connected to the catalog`);
     const started = Date.now();
+    const measure = { organization: this.syncConfig.organization, host: this.host };
     try {
       const snapshot = await runSync(this.syncConfig, this.token);
       await this.connection.applyMutation({
         type: 'full',
         entities: snapshot.entities.map(entity => ({ entity, locationKey: this.name })),
       });
+      recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: snapshot.stats, entities: snapshot.entities.length });
       this.logger.info(
         `synced ${snapshot.entities.length} entities in ${Date.now() - started} ms ` +
           `(${snapshot.stats.requests} requests, ${snapshot.stats.retries} retries)`,
       );
       return snapshot.stats;
     } catch (e) {
+      recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: e.stats });
       this.logger.warn(`sync failed, catalog left as it was: ${e.message}`);
       throw e;
     }

@@ -135,6 +135,8 @@ pub enum Output {
     Failed {
         /// Why, without credentials.
         error: String,
+        /// How far it got.
+        stats: SyncStats,
         /// The typed error.
         #[serde(skip)]
         cause: SyncError,
@@ -470,7 +472,8 @@ impl SyncPlanner {
 
     fn fail(&mut self, cause: SyncError) {
         self.pages.clear();
-        self.state = State::Terminal(Box::new(Output::Failed { error: cause.to_string(), cause }));
+        let stats = SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() };
+        self.state = State::Terminal(Box::new(Output::Failed { error: cause.to_string(), stats, cause }));
     }
 }
 
