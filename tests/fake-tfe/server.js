@@ -26,6 +26,8 @@ class FakeTfe {
     this.orgs = new Map(organizations.map(o => [o.name, o]));
     /** token → array of organization names it can see, or '*' */
     this.tokens = new Map(Object.entries(tokens));
+    // `advertised`: what X-RateLimit-Limit says, when it differs from what is enforced (TFE limits
+    // per user, so other tokens of the same user eat into the limit a client was told).
     this.rateLimit = { perSecond: 30, runsPerMinute: 30, enabled: true, ...rateLimit };
     this.faults = FakeTfe.noFaults();
     this.rand = prng(seed);
@@ -194,7 +196,7 @@ class FakeTfe {
     if (!visible) return send(401, errors(401, 'unauthorized'));
     const limited = this.rateLimited(token, url.pathname);
     if (limited) return send(429, errors(429, 'Too many requests', "You have exceeded the API's rate limit."), limited);
-    const rateHeaders = { 'X-RateLimit-Limit': String(this.rateLimit.perSecond) };
+    const rateHeaders = { 'X-RateLimit-Limit': String(this.rateLimit.advertised ?? this.rateLimit.perSecond) };
     if (f.errorRate && this.rand() < f.errorRate) return send(500, errors(500, 'internal server error'));
     const answer = this.route(req, url, visible);
     const page = Number(url.searchParams.get('page[number]') ?? 1);

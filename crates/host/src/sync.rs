@@ -62,13 +62,14 @@ pub struct SyncOutcome {
 
 /// Runs one sync of `config` (the core's `SyncConfig` as JSON) with `token`.
 pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome> {
+    let mut planner = Planner::new(&config, native)?;
+    // The clock starts once the planner (and the wasm guest) is ready: `elapsed` is the sync.
     let start = Instant::now();
     let now = || start.elapsed().as_millis() as u64;
-    let mut planner = Planner::new(&config, native)?;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
     let progress = progress_bar();
     loop {
-        let out = planner.poll(now())?;
+        let mut out = planner.poll(now())?;
         match out["type"].as_str() {
             Some("request") => {
                 let input = perform(&client, &out, token).await;
@@ -81,8 +82,8 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
             }
             Some("done") => {
                 progress.finish_and_clear();
-                let entities = serde_json::from_value(out["entities"].clone())?;
-                return Ok(SyncOutcome { entities, stats: out["stats"].clone(), elapsed: start.elapsed() });
+                let entities = serde_json::from_value(out["entities"].take())?;
+                return Ok(SyncOutcome { entities, stats: out["stats"].take(), elapsed: start.elapsed() });
             }
             Some("failed") => {
                 progress.finish_and_clear();

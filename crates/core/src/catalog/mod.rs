@@ -165,9 +165,10 @@ pub fn map_documents(
 }
 
 /// Everything an organization's documents hold, keyed by TFE id (so that a page read twice, or
-/// a show document next to a list, counts once).
+/// a show document next to a list, counts once). The sync planner folds each page in as it
+/// arrives and drops the page, so a large organization is never held as JSON.
 #[derive(Debug, Default)]
-struct Collected {
+pub struct Collected {
     workspaces: BTreeMap<String, Workspace>,
     runs: BTreeMap<String, Run>,
     projects: BTreeMap<String, Project>,
@@ -175,34 +176,67 @@ struct Collected {
     details: BTreeMap<String, ModuleDetails>,
 }
 
-fn collect<'a>(documents: impl IntoIterator<Item = (&'a str, &'a Document)>) -> Result<Collected, MapError> {
-    let mut c = Collected::default();
-    for (name, doc) in documents {
+impl Collected {
+    /// The workspaces collected so far, with their runs, leaving the rest.
+    pub fn take_workspaces(&mut self) -> Vec<(Workspace, Option<Run>)> {
+        let runs = &mut self.runs;
+        std::mem::take(&mut self.workspaces)
+            .into_values()
+            .map(|ws| {
+                let run = ws.current_run_id.as_ref().and_then(|id| runs.remove(id));
+                (ws, run)
+            })
+            .collect()
+    }
+
+    /// Folds one document in; `name` labels errors.
+    pub fn add(&mut self, name: &str, doc: &Document) -> Result<(), MapError> {
         if let Some(details) = &doc.module_details {
-            c.details.insert(details.path.clone(), details.clone());
+            self.details.insert(details.path.clone(), details.clone());
         }
         for resource in doc.data.iter().chain(&doc.included) {
             match resource.kind.as_str() {
                 "workspaces" => {
                     let ws = Workspace::from_resource(name, resource)?;
-                    c.workspaces.insert(ws.id.clone(), ws);
+                    self.workspaces.insert(ws.id.clone(), ws);
                 }
                 "runs" => {
                     let run = Run::from_resource(name, resource)?;
-                    c.runs.insert(run.id.clone(), run);
+                    self.runs.insert(run.id.clone(), run);
                 }
                 "projects" => {
                     let p = Project::from_resource(name, resource)?;
-                    c.projects.insert(p.id.clone(), p);
+                    self.projects.insert(p.id.clone(), p);
                 }
                 "registry-modules" => {
                     let m = RegistryModule::from_resource(name, resource)?;
-                    c.modules.insert(m.id.clone(), m);
+                    self.modules.insert(m.id.clone(), m);
                 }
                 // Other types (organizations, plans, ...) are not catalog objects.
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// Forgets every object of a JSON:API type (a listing about to be read again).
+    pub fn forget(&mut self, kind: &str) {
+        match kind {
+            "workspaces" => {
+                self.workspaces.clear();
+                self.runs.clear();
+            }
+            "projects" => self.projects.clear(),
+            "registry-modules" => self.modules.clear(),
+            _ => {}
+        }
+    }
+}
+
+fn collect<'a>(documents: impl IntoIterator<Item = (&'a str, &'a Document)>) -> Result<Collected, MapError> {
+    let mut c = Collected::default();
+    for (name, doc) in documents {
+        c.add(name, doc)?;
     }
     Ok(c)
 }
@@ -214,7 +248,11 @@ pub fn map_parsed<'a>(
     documents: impl IntoIterator<Item = (&'a str, &'a Document)>,
     options: &MapOptions,
 ) -> Result<Vec<Entity>, MapError> {
-    let c = collect(documents)?;
+    map_collected(&collect(documents)?, options)
+}
+
+/// Maps what was collected.
+pub fn map_collected(c: &Collected, options: &MapOptions) -> Result<Vec<Entity>, MapError> {
     if c.workspaces.is_empty() && c.projects.is_empty() && c.modules.is_empty() {
         return Ok(Vec::new());
     }
@@ -225,45 +263,66 @@ pub fn map_parsed<'a>(
         .chain(c.projects.values().map(|p| &p.organization))
         .chain(c.modules.values().map(|m| &m.organization));
     let organization = resolve_organization(options, orgs)?;
-    let org = OrgContext::new(&organization, options)?;
-
-    let mut systems: Vec<Entity> = c.projects.values().map(|p| project::project_entity(p, &org)).collect();
-    disambiguate(&mut systems);
-    let system_refs: BTreeMap<&str, String> = c.projects.keys().map(String::as_str).zip(systems.iter().map(Entity::entity_ref)).collect();
-
-    let modules: Vec<RegistryModule> = c.modules.values().cloned().collect();
-    let mut templates: Vec<Entity> = modules
-        .iter()
-        .map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org))
-        .collect();
-    disambiguate(&mut templates);
-
-    let mut resources: Vec<Entity> = c
+    let linker = Linker::new(c, OrgContext::new(&organization, options)?);
+    let resources = c
         .workspaces
         .values()
-        .map(|ws| {
-            let run = ws.current_run_id.as_ref().and_then(|id| c.runs.get(id));
-            let project = ws.project_id.as_ref().and_then(|id| c.projects.get(id));
-            let links = workspace::WorkspaceLinks {
-                owner: owner::owner(&ws.tag_names, project, &org),
-                system: ws.project_id.as_deref().and_then(|id| system_refs.get(id).cloned()),
-                blueprint: blueprint::blueprint_of(ws, &modules, &org).map(|link| workspace::Blueprint {
-                    entity_ref: templates[link.module].entity_ref(),
-                    path: modules[link.module].path(),
-                    version: link.version,
-                }),
-            };
-            workspace::workspace_entity(ws, run, &links, &org)
-        })
+        .map(|ws| linker.workspace_entity(ws, ws.current_run_id.as_ref().and_then(|id| c.runs.get(id))))
         .collect();
-    disambiguate(&mut resources);
+    Ok(linker.finish(resources))
+}
 
-    let mut entities: Vec<Entity> = systems.into_iter().chain(templates).chain(resources).collect();
-    entities.sort_by(|a, b| {
-        (a.kind.as_str(), a.metadata.name.to_lowercase())
-            .cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
-    });
-    Ok(entities)
+/// Maps workspaces once the organization's projects and modules are known, so that a sync can map
+/// each page of workspaces as it arrives instead of all of them at the end.
+#[derive(Debug)]
+pub struct Linker {
+    org: OrgContext,
+    projects: BTreeMap<String, Project>,
+    systems: Vec<Entity>,
+    system_refs: BTreeMap<String, String>,
+    modules: Vec<RegistryModule>,
+    templates: Vec<Entity>,
+}
+
+impl Linker {
+    /// Maps the projects and modules of `c`, ready to link workspaces to them.
+    pub fn new(c: &Collected, org: OrgContext) -> Self {
+        let mut systems: Vec<Entity> = c.projects.values().map(|p| project::project_entity(p, &org)).collect();
+        disambiguate(&mut systems);
+        let system_refs = c.projects.keys().cloned().zip(systems.iter().map(Entity::entity_ref)).collect();
+        let modules: Vec<RegistryModule> = c.modules.values().cloned().collect();
+        let mut templates: Vec<Entity> = modules
+            .iter()
+            .map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org))
+            .collect();
+        disambiguate(&mut templates);
+        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates }
+    }
+
+    /// One workspace's `Resource`, linked to its system, blueprint and owner.
+    pub fn workspace_entity(&self, ws: &Workspace, run: Option<&Run>) -> Entity {
+        let project = ws.project_id.as_ref().and_then(|id| self.projects.get(id));
+        let links = workspace::WorkspaceLinks {
+            owner: owner::owner(&ws.tag_names, project, &self.org),
+            system: ws.project_id.as_ref().and_then(|id| self.system_refs.get(id).cloned()),
+            blueprint: blueprint::blueprint_of(ws, &self.modules, &self.org).map(|link| workspace::Blueprint {
+                entity_ref: self.templates[link.module].entity_ref(),
+                path: self.modules[link.module].path(),
+                version: link.version,
+            }),
+        };
+        workspace::workspace_entity(ws, run, &links, &self.org)
+    }
+
+    /// Every entity: systems, templates and `resources`, names made unique, sorted.
+    pub fn finish(self, mut resources: Vec<Entity>) -> Vec<Entity> {
+        disambiguate(&mut resources);
+        let mut entities: Vec<Entity> = self.systems.into_iter().chain(self.templates).chain(resources).collect();
+        entities.sort_by(|a, b| {
+            (a.kind.as_str(), a.metadata.name.to_lowercase()).cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
+        });
+        entities
+    }
 }
 
 /// Parses, maps and serializes: the byte-exact output every runtime must agree on (pretty JSON,

@@ -23,7 +23,7 @@
 //! # What it decides
 //!
 //! A first `GET /api/v2/ping` to read `X-RateLimit-Limit`, then pacing so that requests stay under
-//! that limit (a token bucket of burst 1 at 90 % of it: TFE counts per sliding second, so a burst
+//! that limit (a token bucket of burst 1 at 97 % of it: TFE counts per sliding second, so a burst
 //! would have to be paid back inside the same second), paging (`page[size]=100`,
 //! `include=current_run`, following `links.next` on the configured host or
 //! `meta.pagination.next-page`), retries of 429 (after `X-RateLimit-Reset`), 5xx and network
@@ -67,7 +67,7 @@ fn default_page_size() -> u32 {
 /// TFE's documented limit, assumed until the ping says otherwise.
 const DEFAULT_RATE_LIMIT: f64 = 30.0;
 /// The share of the limit the planner uses.
-const RATE_LIMIT_SHARE: f64 = 0.9;
+const RATE_LIMIT_SHARE: f64 = 0.97;
 
 /// Milliseconds between requests for a limit of `per_second`.
 fn interval_ms(per_second: f64) -> u64 {
@@ -216,8 +216,9 @@ pub struct SyncPlanner {
     state: State,
     /// Index into [`LISTINGS`].
     listing: usize,
-    /// Where the current listing's pages start in `pages`.
-    listing_start: usize,
+    /// Ids read so far in the current listing, and its first page's `total-count`.
+    listing_ids: Vec<String>,
+    listing_total: Option<Option<u64>>,
     /// The ping is in flight or ahead.
     probing: bool,
     /// The least time between two requests.
@@ -226,7 +227,11 @@ pub struct SyncPlanner {
     last_request_ms: Option<u64>,
     started_at_ms: Option<u64>,
     next_id: u64,
-    pages: Vec<(String, Document)>,
+    collected: catalog::Collected,
+    /// Ready once projects and modules are read; maps each workspace page as it arrives.
+    linker: Option<catalog::Linker>,
+    /// Workspace entities mapped so far, by workspace id.
+    resources: std::collections::BTreeMap<String, Entity>,
     stats: SyncStats,
     rng: u64,
 }
@@ -257,13 +262,16 @@ impl SyncPlanner {
             base_url,
             state: State::Ready { url, attempt: 1, not_before_ms: 0 },
             listing: 0,
-            listing_start: 0,
+            listing_ids: Vec::new(),
+            listing_total: None,
             probing: true,
             min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT),
             last_request_ms: None,
             started_at_ms: None,
             next_id: 1,
-            pages: Vec::new(),
+            collected: catalog::Collected::default(),
+            linker: None,
+            resources: std::collections::BTreeMap::new(),
             stats: SyncStats::default(),
             rng,
         })
@@ -337,7 +345,6 @@ impl SyncPlanner {
                 self.min_interval_ms = interval_ms(limit);
             }
             self.probing = false;
-            self.listing_start = self.pages.len();
             let url = page_url(&self.base_url, &self.organization, LISTINGS[0], self.config.page_size, 1);
             self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
             return;
@@ -384,9 +391,17 @@ impl SyncPlanner {
             Err(e) => return self.fail(e),
         };
         let total = doc.pagination.total_count;
-        let first_total = self.pages.get(self.listing_start).and_then(|(_, d)| d.pagination.total_count);
-        self.pages.push((url, doc));
-        if first_total.is_some() && first_total != total {
+        let first_total = *self.listing_total.get_or_insert(total);
+        if let Err(e) = self.collected.add(&url, &doc) {
+            return self.fail(e.into());
+        }
+        self.listing_ids.extend(doc.data.iter().map(|r| r.id.clone()));
+        if let Some(linker) = &self.linker {
+            for (ws, run) in self.collected.take_workspaces() {
+                self.resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
+            }
+        }
+        if first_total != total {
             return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
         }
         match next {
@@ -399,10 +414,7 @@ impl SyncPlanner {
     /// many distinct objects. Otherwise objects moved between pages while we read them (TFE pages
     /// by offset): read it again.
     fn finish_listing(&mut self, total: Option<u64>, now_ms: u64) {
-        let mut ids: Vec<&str> = self.pages[self.listing_start..]
-            .iter()
-            .flat_map(|(_, d)| d.data.iter().map(|r| r.id.as_str()))
-            .collect();
+        let mut ids = std::mem::take(&mut self.listing_ids);
         ids.sort_unstable();
         ids.dedup();
         let read = ids.len() as u64;
@@ -415,25 +427,34 @@ impl SyncPlanner {
     /// Moves on to the next listing, or maps everything read once the last one is complete.
     fn next_listing(&mut self, now_ms: u64) {
         self.listing += 1;
-        self.listing_start = self.pages.len();
+        self.listing_ids.clear();
+        self.listing_total = None;
+        if LISTINGS.get(self.listing).is_some_and(|l| l.path == "workspaces") {
+            match catalog::OrgContext::new(&self.organization, &self.config.options) {
+                Ok(org) => self.linker = Some(catalog::Linker::new(&self.collected, org)),
+                Err(e) => return self.fail(e.into()),
+            }
+        }
         if let Some(listing) = LISTINGS.get(self.listing) {
             let url = page_url(&self.base_url, &self.organization, *listing, self.config.page_size, 1);
             self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
             return;
         }
-        let pages = self.pages.iter().map(|(url, doc)| (url.as_str(), doc));
-        match catalog::map_parsed(pages, &self.config.options) {
-            Ok(entities) => {
-                self.pages.clear();
-                let snapshot = Snapshot {
-                    organization: self.organization.clone(),
-                    entities,
-                    stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
-                };
-                self.state = State::Terminal(Box::new(Output::Done(snapshot)));
-            }
-            Err(e) => self.fail(e.into()),
+        // The workspace listing was last, so the linker exists; map anything it has not yet.
+        let Some(linker) = self.linker.take() else {
+            return self.fail(SyncError::UnexpectedInput("the listings ended before the workspaces".to_owned()));
+        };
+        for (ws, run) in self.collected.take_workspaces() {
+            self.resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
         }
+        self.collected = catalog::Collected::default();
+        let entities = linker.finish(std::mem::take(&mut self.resources).into_values().collect());
+        let snapshot = Snapshot {
+            organization: self.organization.clone(),
+            entities,
+            stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
+        };
+        self.state = State::Terminal(Box::new(Output::Done(snapshot)));
     }
 
     fn restart_listing(&mut self, now_ms: u64, why: String) {
@@ -441,7 +462,12 @@ impl SyncPlanner {
             return self.fail(SyncError::ListingKeptChanging(why));
         }
         self.stats.restarts += 1;
-        self.pages.truncate(self.listing_start);
+        self.collected.forget(LISTINGS[self.listing].path);
+        if LISTINGS[self.listing].path == "workspaces" {
+            self.resources.clear();
+        }
+        self.listing_ids.clear();
+        self.listing_total = None;
         let url = page_url(&self.base_url, &self.organization, LISTINGS[self.listing], self.config.page_size, 1);
         self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
     }
@@ -471,7 +497,8 @@ impl SyncPlanner {
     }
 
     fn fail(&mut self, cause: SyncError) {
-        self.pages.clear();
+        self.collected = catalog::Collected::default();
+        self.resources.clear();
         let stats = SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() };
         self.state = State::Terminal(Box::new(Output::Failed { error: cause.to_string(), stats, cause }));
     }
