@@ -152,7 +152,8 @@ pub struct RunContext {
     pub namespace: Option<String>,
 }
 
-fn millis(at: &str) -> Option<i64> {
+/// Milliseconds since the epoch of an RFC 3339 timestamp.
+pub(crate) fn millis(at: &str) -> Option<i64> {
     let t = OffsetDateTime::parse(at, &Rfc3339).ok()?;
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
 }
@@ -292,6 +293,56 @@ pub fn status_view(record: &RunRecord) -> StatusView {
         updated_at: record.updated_at.clone(),
         etag: format!("\"{}\"", naming::short_hash(&tag)),
     }
+}
+
+/// The latest run of a workspace, as an incremental refresh found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunUpdate {
+    /// `ws-…`.
+    pub workspace_id: String,
+    /// `run-…`.
+    pub run_id: String,
+    /// Raw status.
+    pub status: String,
+    /// When the run reached it.
+    pub updated_at: Option<String>,
+    /// When the run was created.
+    pub created_at: Option<String>,
+}
+
+impl RunUpdate {
+    /// The same change as a run notification would carry it.
+    fn as_event(&self, organization: &str) -> RunEvent {
+        RunEvent {
+            trigger: "run:refresh".to_owned(),
+            run_id: self.run_id.clone(),
+            run_url: None,
+            run_message: None,
+            run_created_at: self.created_at.clone(),
+            run_created_by: None,
+            workspace_id: self.workspace_id.clone(),
+            workspace_name: None,
+            organization: organization.to_owned(),
+            bucket: status::bucket(&self.status, None),
+            is_final: status::is_final(&self.status),
+            run_status: self.status.clone(),
+            run_updated_at: self.updated_at.clone(),
+            run_updated_by: None,
+        }
+    }
+}
+
+/// The workspace entity after an incremental refresh found `update`, or `None` when it changes
+/// nothing (another workspace, or nothing newer than what the entity shows).
+pub fn apply_run_update(entity: &Entity, update: &RunUpdate) -> Option<Entity> {
+    let organization = entity.metadata.annotations.get(a::ORGANIZATION).cloned().unwrap_or_default();
+    let same = entity.metadata.annotations.get(a::RUN_ID) == Some(&update.run_id)
+        && entity.metadata.annotations.get(a::RUN_STATUS) == Some(&update.status);
+    if same {
+        return None;
+    }
+    apply_notification(entity, &Notification::Run(update.as_event(&organization)))
 }
 
 /// The workspace entity after a notification, or `None` when the notification does not concern

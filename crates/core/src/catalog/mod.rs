@@ -189,6 +189,11 @@ impl Collected {
             .collect()
     }
 
+    /// Every run collected.
+    pub fn take_runs(self) -> Vec<Run> {
+        self.runs.into_values().collect()
+    }
+
     /// Folds one document in; `name` labels errors.
     pub fn add(&mut self, name: &str, doc: &Document) -> Result<(), MapError> {
         if let Some(details) = &doc.module_details {

@@ -58,6 +58,11 @@ pub struct SyncConfig {
     /// Seed of the jitter: the core draws no random numbers, so the host passes one in.
     #[serde(default)]
     pub seed: u64,
+    /// Set for an incremental refresh instead of a full sync: read the organization's runs list,
+    /// newest first, back to runs created at this time (RFC 3339), and end with the latest run of
+    /// each workspace ([`Snapshot::runs`]) instead of entities.
+    #[serde(default)]
+    pub refresh_since: Option<String>,
 }
 
 fn default_page_size() -> u32 {
@@ -149,8 +154,11 @@ pub enum Output {
 pub struct Snapshot {
     /// The organization.
     pub organization: String,
-    /// Every entity of the organization.
+    /// Every entity of the organization (empty after an incremental refresh).
     pub entities: Vec<Entity>,
+    /// After an incremental refresh: the latest run of each workspace that ran since.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<crate::run::RunUpdate>,
     /// How the sync went.
     pub stats: SyncStats,
 }
@@ -185,15 +193,24 @@ struct Listing {
     include: Option<&'static str>,
     /// A 404 means "not entitled to this feature" (TFE answers 404 for that), not failure.
     optional: bool,
+    /// Limited to 30 requests per minute (the run lists), not per second.
+    per_minute: bool,
 }
 
 /// What a sync reads, in order: projects and modules first, so that workspaces can be linked to
 /// them; workspaces with their current runs included (no per-workspace run calls).
 const LISTINGS: [Listing; 3] = [
-    Listing { path: "projects", include: None, optional: false },
-    Listing { path: "registry-modules", include: None, optional: true },
-    Listing { path: "workspaces", include: Some("current_run"), optional: false },
+    Listing { path: "projects", include: None, optional: false, per_minute: false },
+    Listing { path: "registry-modules", include: None, optional: true, per_minute: false },
+    Listing { path: "workspaces", include: Some("current_run"), optional: false, per_minute: false },
 ];
+
+/// What an incremental refresh reads: the organization's runs, newest first. This list has no
+/// totals (`next-page` only) and its own limit of 30 requests per minute.
+const REFRESH_LISTINGS: [Listing; 1] = [Listing { path: "runs", include: None, optional: false, per_minute: true }];
+
+/// TFE's limit on run lists, per minute.
+const RUN_LIST_LIMIT_PER_MINUTE: f64 = 30.0;
 
 #[derive(Debug)]
 enum State {
@@ -214,7 +231,7 @@ pub struct SyncPlanner {
     organization: String,
     base_url: String,
     state: State,
-    /// Index into [`LISTINGS`].
+    /// Index into [`Self::listings`].
     listing: usize,
     /// Ids read so far in the current listing, and its first page's `total-count`.
     listing_ids: Vec<String>,
@@ -277,6 +294,22 @@ impl SyncPlanner {
         })
     }
 
+    /// What this planner reads: the full model, or the runs list for a refresh.
+    fn listings(&self) -> &'static [Listing] {
+        if self.config.refresh_since.is_some() { &REFRESH_LISTINGS } else { &LISTINGS }
+    }
+
+    /// The least time between requests now: the probed per-second limit, or the per-minute one
+    /// while reading a run list.
+    fn interval_now(&self) -> u64 {
+        let per_minute = !self.probing && self.listings().get(self.listing).is_some_and(|l| l.per_minute);
+        if per_minute {
+            self.min_interval_ms.max(interval_ms(RUN_LIST_LIMIT_PER_MINUTE / 60.0))
+        } else {
+            self.min_interval_ms
+        }
+    }
+
     /// The next thing to do. See the module docs.
     pub fn poll_output(&mut self, now_ms: u64) -> Output {
         let started = *self.started_at_ms.get_or_insert(now_ms);
@@ -290,7 +323,7 @@ impl SyncPlanner {
         }
         match std::mem::replace(&mut self.state, State::Finished) {
             State::Ready { url, attempt, not_before_ms } => {
-                let paced = self.last_request_ms.map_or(0, |t| t + self.min_interval_ms);
+                let paced = self.last_request_ms.map_or(0, |t| t + self.interval_now());
                 let not_before_ms = not_before_ms.max(paced);
                 if now_ms < not_before_ms {
                     self.state = State::Ready { url, attempt, not_before_ms };
@@ -345,14 +378,14 @@ impl SyncPlanner {
                 self.min_interval_ms = interval_ms(limit);
             }
             self.probing = false;
-            let url = page_url(&self.base_url, &self.organization, LISTINGS[0], self.config.page_size, 1);
+            let url = page_url(&self.base_url, &self.organization, self.listings()[0], self.config.page_size, 1);
             self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
             return;
         }
         match resp.status {
             200 => self.on_page(resp.body, url, attempt, now_ms),
             401 => self.fail(SyncError::Unauthorized { organization, url }),
-            404 if LISTINGS[self.listing].optional => self.next_listing(now_ms),
+            404 if self.listings()[self.listing].optional => self.next_listing(now_ms),
             404 => self.fail(SyncError::NotFound { organization, url }),
             429 => {
                 self.stats.rate_limited += 1;
@@ -387,6 +420,7 @@ impl SyncPlanner {
         };
         self.stats.pages += 1;
         let next = match self.next_url(&doc) {
+            Ok(_) if self.reached_refresh_window(&doc) => None,
             Ok(next) => next,
             Err(e) => return self.fail(e),
         };
@@ -429,16 +463,19 @@ impl SyncPlanner {
         self.listing += 1;
         self.listing_ids.clear();
         self.listing_total = None;
-        if LISTINGS.get(self.listing).is_some_and(|l| l.path == "workspaces") {
+        if self.listings().get(self.listing).is_some_and(|l| l.path == "workspaces") {
             match catalog::OrgContext::new(&self.organization, &self.config.options) {
                 Ok(org) => self.linker = Some(catalog::Linker::new(&self.collected, org)),
                 Err(e) => return self.fail(e.into()),
             }
         }
-        if let Some(listing) = LISTINGS.get(self.listing) {
+        if let Some(listing) = self.listings().get(self.listing) {
             let url = page_url(&self.base_url, &self.organization, *listing, self.config.page_size, 1);
             self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
             return;
+        }
+        if self.config.refresh_since.is_some() {
+            return self.finish_refresh();
         }
         // The workspace listing was last, so the linker exists; map anything it has not yet.
         let Some(linker) = self.linker.take() else {
@@ -452,6 +489,40 @@ impl SyncPlanner {
         let snapshot = Snapshot {
             organization: self.organization.clone(),
             entities,
+            runs: Vec::new(),
+            stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
+        };
+        self.state = State::Terminal(Box::new(Output::Done(snapshot)));
+    }
+
+    /// The latest run of each workspace among the runs created inside the window.
+    fn finish_refresh(&mut self) {
+        let since = self.config.refresh_since.as_deref().and_then(crate::run::millis).unwrap_or(i64::MIN);
+        let mut latest: std::collections::BTreeMap<String, crate::run::RunUpdate> = std::collections::BTreeMap::new();
+        for run in std::mem::take(&mut self.collected).take_runs() {
+            let created = run.created_at.as_deref().and_then(crate::run::millis);
+            let (Some(workspace_id), Some(created)) = (run.workspace_id.clone(), created) else { continue };
+            if created < since {
+                continue;
+            }
+            let newer = latest
+                .get(&workspace_id)
+                .and_then(|u| u.created_at.as_deref().and_then(crate::run::millis))
+                .is_none_or(|seen| created > seen);
+            if newer {
+                latest.insert(workspace_id.clone(), crate::run::RunUpdate {
+                    workspace_id,
+                    updated_at: run.status_changed_at().map(str::to_owned),
+                    created_at: run.created_at.clone(),
+                    run_id: run.id,
+                    status: run.status,
+                });
+            }
+        }
+        let snapshot = Snapshot {
+            organization: self.organization.clone(),
+            entities: Vec::new(),
+            runs: latest.into_values().collect(),
             stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
         };
         self.state = State::Terminal(Box::new(Output::Done(snapshot)));
@@ -462,14 +533,24 @@ impl SyncPlanner {
             return self.fail(SyncError::ListingKeptChanging(why));
         }
         self.stats.restarts += 1;
-        self.collected.forget(LISTINGS[self.listing].path);
-        if LISTINGS[self.listing].path == "workspaces" {
+        self.collected.forget(self.listings()[self.listing].path);
+        if self.listings()[self.listing].path == "workspaces" {
             self.resources.clear();
         }
         self.listing_ids.clear();
         self.listing_total = None;
-        let url = page_url(&self.base_url, &self.organization, LISTINGS[self.listing], self.config.page_size, 1);
+        let url = page_url(&self.base_url, &self.organization, self.listings()[self.listing], self.config.page_size, 1);
         self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+    }
+
+    /// During a refresh: the page holds a run created before the window, so older pages cannot
+    /// hold newer runs (the list is newest first).
+    fn reached_refresh_window(&self, doc: &Document) -> bool {
+        let Some(since) = self.config.refresh_since.as_deref().and_then(crate::run::millis) else { return false };
+        doc.data
+            .iter()
+            .filter_map(|r| r.attr_str("created-at").and_then(crate::run::millis))
+            .any(|created| created < since)
     }
 
     fn next_url(&self, doc: &Document) -> Result<Option<String>, SyncError> {
@@ -482,7 +563,7 @@ impl SyncPlanner {
             }
         }
         Ok(doc.pagination.next_page.map(|n| {
-            page_url(&self.base_url, &self.organization, LISTINGS[self.listing], self.config.page_size, n)
+            page_url(&self.base_url, &self.organization, self.listings()[self.listing], self.config.page_size, n)
         }))
     }
 

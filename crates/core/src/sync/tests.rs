@@ -345,3 +345,42 @@ fn answers_to_requests_not_in_flight_are_errors() {
     planner.handle_input(Input::Response(HttpResponse { id: req.id + 7, status: 200, headers: vec![], body: String::new() }), 1);
     assert!(matches!(cause(planner.poll_output(1)), SyncError::UnexpectedInput(_)));
 }
+
+#[test]
+fn an_incremental_refresh_reads_runs_back_to_the_window_only() {
+    let mut cfg = config();
+    cfg.refresh_since = Some("2026-11-20T10:00:00Z".into());
+    let run = |id: &str, ws: &str, status: &str, created: &str| {
+        json!({"id": id, "type": "runs", "attributes": {"status": status, "created-at": created,
+               "status-timestamps": {format!("{}-at", status.replace('_', "-")): created}},
+               "relationships": {"workspace": {"data": {"id": ws, "type": "workspaces"}}}})
+    };
+    // Newest first, like TFE; no totals, like the organization runs list.
+    let pages = [
+        json!({"data": [run("run-4", "ws-1", "applying", "2026-11-20T10:30:00Z"), run("run-3", "ws-2", "errored", "2026-11-20T10:20:00Z")],
+               "links": {"next": null}, "meta": {"pagination": {"current-page": 1, "next-page": 2}}}),
+        json!({"data": [run("run-2", "ws-1", "applied", "2026-11-20T10:10:00Z"), run("run-1", "ws-3", "applied", "2026-11-20T09:00:00Z")],
+               "links": {"next": null}, "meta": {"pagination": {"current-page": 2, "next-page": 3}}}),
+    ];
+    let mut planner = SyncPlanner::new(cfg).unwrap();
+    let (mut now, mut sent) = (0, Vec::new());
+    let out = loop {
+        match planner.poll_output(now) {
+            Output::Request(req) => {
+                sent.push((now, req.url.clone()));
+                let body = if req.url.ends_with("/ping") { String::new() } else { pages[page_of(&req) - 1].to_string() };
+                planner.handle_input(Input::Response(HttpResponse { id: req.id, status: 200, headers: vec![], body }), now + 5);
+                now += 5;
+            }
+            Output::Wait { until_ms: Some(t) } => now = t,
+            other => break other,
+        }
+    };
+    assert_eq!(sent.len(), 3, "the ping and two pages; the run older than the window ends it: {sent:?}");
+    assert!(sent[1].1.contains("/organizations/acme/runs?page%5Bnumber%5D=1"));
+    assert!(sent[2].0 - sent[1].0 >= 2_062, "30 per minute at 97 %: {sent:?}");
+    let Output::Done(snapshot) = out else { panic!("{out:?}") };
+    assert!(snapshot.entities.is_empty());
+    let runs: Vec<(&str, &str, &str)> = snapshot.runs.iter().map(|u| (u.workspace_id.as_str(), u.run_id.as_str(), u.status.as_str())).collect();
+    assert_eq!(runs, [("ws-1", "run-4", "applying"), ("ws-2", "run-3", "errored")], "the latest per workspace, none older than the window");
+}
