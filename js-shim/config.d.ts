@@ -35,6 +35,17 @@ export interface Config {
       blueprintTagKey?: string;
       /** How often to sync; every 30 minutes by default. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Between full syncs, a cheap refresh of run status from the organization's runs list
+       * (newest first, back to `windowMinutes`), applied by delta mutation. On by default, every
+       * 2 minutes.
+       */
+      refresh?: {
+        enabled?: boolean;
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /** How far back a refresh reads runs; 15 minutes by default. */
+        windowMinutes?: number;
+      };
       /** Retries of 429, 5xx and network errors, and the time budget of one sync. */
       retry?: {
         maxAttempts?: number;

@@ -10,6 +10,13 @@ const DEFAULT_SCHEDULE = {
   initialDelay: { seconds: 5 },
 };
 
+/** Run-status refreshes between full syncs: cheap (a page or two of the runs list). */
+const DEFAULT_REFRESH_SCHEDULE = {
+  frequency: { minutes: 2 },
+  timeout: { minutes: 2 },
+  initialDelay: { minutes: 1 },
+};
+
 function readOrganizations(config) {
   const list = config.getOptionalConfigArray('terraform.organizations') ?? [];
   return list.map(c => {
@@ -30,6 +37,14 @@ function readOrganizations(config) {
       schedule: c.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
         : DEFAULT_SCHEDULE,
+      refresh: c.getOptionalBoolean('refresh.enabled') === false
+        ? null
+        : {
+            schedule: c.has('refresh.schedule')
+              ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('refresh.schedule'))
+              : DEFAULT_REFRESH_SCHEDULE,
+            windowMinutes: c.getOptionalNumber('refresh.windowMinutes') ?? 15,
+          },
     };
   });
 }

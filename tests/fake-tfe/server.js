@@ -247,6 +247,11 @@ class FakeTfe {
       const items = { workspaces: org.workspaces, projects: org.projects ?? [], 'registry-modules': org.modules ?? [] }[m[2]];
       return this.list(url, org, items);
     }
+    if ((m = /^\/api\/v2\/organizations\/([^/]+)\/runs$/.exec(p))) {
+      const org = this.orgs.get(decodeURIComponent(m[1]));
+      if (!org || !can(org.name)) return notFound;
+      return this.runList(url, org);
+    }
     if ((m = /^\/api\/v2\/projects\/([^/]+)$/.exec(p))) {
       for (const org of this.orgs.values()) {
         const project = (org.projects ?? []).find(x => x.id === m[1]);
@@ -288,6 +293,29 @@ class FakeTfe {
     return workspaces
       .map(w => org.runs.get(w.relationships['current-run']?.data?.id))
       .filter(Boolean);
+  }
+
+  /** The organization's runs, newest first: `next-page` only, no totals, no first/last links. */
+  runList(url, org) {
+    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(url.searchParams.get('page[size]') ?? DEFAULT_PAGE_SIZE)));
+    const page = Math.max(1, Number(url.searchParams.get('page[number]') ?? 1));
+    const runs = [...org.runs.values()].sort((a, b) => b.attributes['created-at'].localeCompare(a.attributes['created-at']));
+    const data = runs.slice((page - 1) * size, page * size);
+    const more = page * size < runs.length;
+    const link = n => {
+      const q = new URLSearchParams(url.searchParams);
+      q.set('page[number]', String(n));
+      q.set('page[size]', String(size));
+      return `${this.url}${url.pathname}?${q.toString()}`;
+    };
+    return {
+      status: 200,
+      body: {
+        data,
+        links: { self: link(page), prev: page > 1 ? link(page - 1) : null, next: more ? link(page + 1) : null },
+        meta: { pagination: { 'current-page': page, 'page-size': size, 'prev-page': page > 1 ? page - 1 : null, 'next-page': more ? page + 1 : null } },
+      },
+    };
   }
 
   /** `include=workspace,plan,created_by` of a run show. */

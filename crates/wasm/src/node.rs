@@ -97,6 +97,14 @@ pub fn apply_notification(entity: JsValue, notification: JsValue) -> Result<JsVa
     to_js(&core::run::apply_notification(&entity, &notification))
 }
 
+/// The workspace entity after an incremental refresh found a newer run, or null.
+#[wasm_bindgen(js_name = applyRunUpdate)]
+pub fn apply_run_update(entity: JsValue, update: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::Entity = from_js(entity)?;
+    let update: core::run::RunUpdate = from_js(update)?;
+    to_js(&core::run::apply_run_update(&entity, &update))
+}
+
 /// `{workspace, run, summary, drift}` of a workspace entity (`record` may be null).
 #[wasm_bindgen(js_name = workspaceStatus)]
 pub fn workspace_status(entity: JsValue, record: JsValue) -> Result<JsValue, JsValue> {

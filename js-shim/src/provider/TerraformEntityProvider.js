@@ -18,7 +18,8 @@ class TerraformEntityProvider {
     });
   }
 
-  constructor({ syncConfig, token, schedule }, { logger, scheduler, events, catalogApi, auth }) {
+  constructor({ syncConfig, token, schedule, refresh }, { logger, scheduler, events, catalogApi, auth }) {
+    this.refreshConfig = refresh;
     this.events = events;
     this.catalogApi = catalogApi;
     this.auth = auth;
@@ -48,6 +49,13 @@ class TerraformEntityProvider {
       ...this.schedule,
       fn: () => this.sync(),
     });
+    if (this.refreshConfig) {
+      await this.scheduler.scheduleTask({
+        id: `${this.name}:refresh`,
+        ...this.refreshConfig.schedule,
+        fn: () => this.refresh(),
+      });
+    }
   }
 
   /**
@@ -69,6 +77,32 @@ class TerraformEntityProvider {
       await this.connection.applyMutation({ type: 'delta', added: [{ entity: updated, locationKey: this.name }], removed: [] });
       this.logger.info(`${notification.kind} notification applied to ${current.metadata.name}`);
     }
+  }
+
+  /**
+   * An incremental refresh: the runs created in the last `windowMinutes`, applied to their
+   * workspace entities by delta mutation. A failed refresh changes nothing.
+   */
+  async refresh() {
+    if (!this.connection) throw new Error(`${this.name} is not connected to the catalog`);
+    const since = new Date(Date.now() - this.refreshConfig.windowMinutes * 60_000).toISOString();
+    const { runs = [] } = await runSync({ ...this.syncConfig, refreshSince: since }, this.token);
+    const credentials = await this.auth.getOwnServiceCredentials();
+    let applied = 0;
+    for (const update of runs) {
+      const { items } = await this.catalogApi.getEntities(
+        { filter: { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': update.workspaceId } },
+        { credentials },
+      );
+      for (const current of items) {
+        const updated = core.applyRunUpdate(current, update);
+        if (!updated) continue;
+        await this.connection.applyMutation({ type: 'delta', added: [{ entity: updated, locationKey: this.name }], removed: [] });
+        applied++;
+      }
+    }
+    this.logger.info(`refresh: ${runs.length} recent runs, ${applied} entities updated`);
+    return applied;
   }
 
   /** One full sync. Resolves with the snapshot's stats; rejects (after logging) on failure. */
