@@ -4,6 +4,7 @@
 
 const { processingResult } = require('@backstage/plugin-catalog-node');
 const core = require('./core');
+const { workspaceFilter } = require('./lookup');
 
 const WARNINGS_ANNOTATION = 'terraform.io/warnings';
 
@@ -40,15 +41,8 @@ class TerraformServiceProcessor {
   }
 
   async lookup(selector, credentials) {
-    const filter = {
-      kind: 'Resource',
-      'metadata.annotations.terraform.io/organization': selector.organization,
-      ...(selector.workspaceId
-        ? { 'metadata.annotations.terraform.io/workspace-id': selector.workspaceId }
-        : { 'metadata.annotations.terraform.io/workspace-name': selector.workspaceName }),
-    };
     const { items } = await this.catalog.getEntities(
-      { filter, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      { filter: workspaceFilter(selector), fields: ['kind', 'metadata.namespace', 'metadata.name'] },
       { credentials },
     );
     return items.map(e => ({ kind: e.kind, namespace: e.metadata.namespace, name: e.metadata.name }));

@@ -6,6 +6,7 @@ const express = require('express');
 const Router = require('express-promise-router');
 const { InputError, NotFoundError, AuthenticationError } = require('@backstage/errors');
 const core = require('./core');
+const { workspaceFilter } = require('./lookup');
 
 /** Topic on which accepted notifications reach the organization's entity provider. */
 const NOTIFICATION_TOPIC = 'terraform.notification';
@@ -85,14 +86,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     if (!entity) throw new NotFoundError(`entity ${kind}:${namespace}/${name} not found`);
     const workspaces = [];
     for (const selector of core.statusSelectors(entity)) {
-      const filter = {
-        kind: 'Resource',
-        'metadata.annotations.terraform.io/organization': selector.organization,
-        ...(selector.workspaceId
-          ? { 'metadata.annotations.terraform.io/workspace-id': selector.workspaceId }
-          : { 'metadata.annotations.terraform.io/workspace-name': selector.workspaceName }),
-      };
-      const { items } = await catalog.getEntities({ filter }, { credentials });
+      const { items } = await catalog.getEntities({ filter: workspaceFilter(selector) }, { credentials });
       for (const ws of items) {
         const runId = ws.metadata.annotations?.['terraform.io/run-id'];
         workspaces.push(core.workspaceStatus(ws, runId ? await store.get(runId) : null));

@@ -64,19 +64,24 @@ class TerraformEntityProvider {
    */
   async onNotification({ organization, notification }) {
     if (organization !== this.syncConfig.organization || !this.connection) return;
-    const workspaceId = notification.workspaceId;
-    if (!workspaceId) return;
+    if (!notification.workspaceId) return;
+    const applied = await this.updateWorkspace(notification.workspaceId, e => core.applyNotification(e, notification));
+    if (applied) this.logger.info(`${notification.kind} notification applied to workspace ${notification.workspaceId}`);
+  }
+
+  /**
+   * Replaces the workspace's entity by `update(current)` in one delta mutation, unless the core
+   * says nothing changes (null). Resolves with the number of entities updated.
+   */
+  async updateWorkspace(workspaceId, update) {
     const credentials = await this.auth.getOwnServiceCredentials();
     const { items } = await this.catalogApi.getEntities(
       { filter: { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': workspaceId } },
       { credentials },
     );
-    for (const current of items) {
-      const updated = core.applyNotification(current, notification);
-      if (!updated) continue;
-      await this.connection.applyMutation({ type: 'delta', added: [{ entity: updated, locationKey: this.name }], removed: [] });
-      this.logger.info(`${notification.kind} notification applied to ${current.metadata.name}`);
-    }
+    const added = items.map(update).filter(Boolean).map(entity => ({ entity, locationKey: this.name }));
+    if (added.length) await this.connection.applyMutation({ type: 'delta', added, removed: [] });
+    return added.length;
   }
 
   /**
@@ -87,19 +92,9 @@ class TerraformEntityProvider {
     if (!this.connection) throw new Error(`${this.name} is not connected to the catalog`);
     const since = new Date(Date.now() - this.refreshConfig.windowMinutes * 60_000).toISOString();
     const { runs = [] } = await runSync({ ...this.syncConfig, refreshSince: since }, this.token);
-    const credentials = await this.auth.getOwnServiceCredentials();
     let applied = 0;
-    for (const update of runs) {
-      const { items } = await this.catalogApi.getEntities(
-        { filter: { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': update.workspaceId } },
-        { credentials },
-      );
-      for (const current of items) {
-        const updated = core.applyRunUpdate(current, update);
-        if (!updated) continue;
-        await this.connection.applyMutation({ type: 'delta', added: [{ entity: updated, locationKey: this.name }], removed: [] });
-        applied++;
-      }
+    for (const run of runs) {
+      applied += await this.updateWorkspace(run.workspaceId, e => core.applyRunUpdate(e, run));
     }
     this.logger.info(`refresh: ${runs.length} recent runs, ${applied} entities updated`);
     return applied;
