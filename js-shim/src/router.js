@@ -95,6 +95,46 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces });
   });
 
+  // A drop-in backend for the GlobalLogic Terraform frontend (@globallogicuki/backstage-plugin-terraform):
+  // its routes and shapes, answered from the plugin's state, and only for workspaces the caller
+  // may read in the catalog, so the plugin's token is never a proxy to arbitrary workspaces.
+  async function readableWorkspaces(req) {
+    const credentials = await httpAuth.credentials(req);
+    const { orgName, workspaceNames } = req.params;
+    const names = workspaceNames.split(',').map(n => n.trim()).filter(Boolean);
+    const found = [];
+    for (const workspaceName of names) {
+      const { items } = await catalog.getEntities({ filter: workspaceFilter({ organization: orgName, workspaceName }) }, { credentials });
+      found.push(...items);
+    }
+    if (found.length === 0) throw new NotFoundError(`no workspace ${names.join(', ')} of organization ${orgName} is in the catalog for you`);
+    return found;
+  }
+
+  async function globallogicRuns(req) {
+    const workspaces = await readableWorkspaces(req);
+    const items = [];
+    for (const entity of workspaces) {
+      const id = entity.metadata.annotations?.['terraform.io/workspace-id'];
+      items.push({ entity, records: id ? await store.forWorkspace(id) : [] });
+    }
+    return core.globallogicRuns(items);
+  }
+
+  router.get('/organizations/:orgName/workspaces/:workspaceNames/runs', async (req, res) => {
+    res.json(await globallogicRuns(req));
+  });
+
+  router.get('/organizations/:orgName/workspaces/:workspaceNames/latestRun', async (req, res) => {
+    const [latest] = await globallogicRuns(req);
+    res.json(latest ?? null);
+  });
+
+  router.get('/organizations/:orgName/workspaces/:workspaceNames/assessment-results', async (req, res) => {
+    const workspaces = await readableWorkspaces(req);
+    res.json(workspaces.map(ws => core.globallogicAssessment(ws)).filter(Boolean));
+  });
+
   return router;
 }
 

@@ -27,6 +27,12 @@ class RunStore {
     return row ? JSON.parse(row.record) : null;
   }
 
+  /** Every record of a workspace's runs. */
+  async forWorkspace(workspaceId) {
+    const rows = await this.knex(TABLE).where({ workspace_id: workspaceId });
+    return rows.map(row => JSON.parse(row.record));
+  }
+
   async put(record) {
     await this.knex(TABLE)
       .insert({ run_id: record.runId, workspace_id: record.workspaceId ?? null, record: JSON.stringify(record), stored_at: new Date() })

@@ -1,34 +1,14 @@
 'use strict';
 // Catalog permission policies decide what a caller may see through the plugin's entity route: the
 // route reads the catalog with the caller's credentials, never with the plugin's own.
-//
-// The policy is a permissions service that denies catalog reads to one user. (Backstage's real
-// permission backend refuses the test harness's mock user tokens with "Direct user requests
-// without a resourceRef are not allowed", so the decision is made by this service directly; the
-// catalog's own permission checks still run through it.)
+
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { mockCredentials } = require('@backstage/backend-test-utils');
-const { coreServices, createServiceFactory } = require('@backstage/backend-plugin-api');
-const { AuthorizeResult } = require('@backstage/plugin-permission-common');
+const { OUTSIDER, outsiderPolicy } = require('./policy');
 const { startFakeTfe, generateOrganization } = require('../fake-tfe');
 const { databaseIds, startBackstage, eventually, queryEntities } = require('./backstage');
 
-const OUTSIDER = 'user:default/outsider';
-
-/** Everyone may read the catalog, except the outsider. */
-function decide(permission, credentials) {
-  const denied = credentials?.principal?.userEntityRef === OUTSIDER && permission.name === 'catalog.entity.read';
-  return { result: denied ? AuthorizeResult.DENY : AuthorizeResult.ALLOW };
-}
-const outsiderPolicy = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    authorize: async (requests, { credentials }) => requests.map(r => decide(r.permission, credentials)),
-    authorizeConditional: async (requests, { credentials }) => requests.map(r => decide(r.permission, credentials)),
-  }),
-});
 
 test('a caller denied by the permission policy cannot read an entity status', async t => {
   const org = generateOrganization({ name: 'acme', workspaces: 5, seed: 9 });

@@ -29,6 +29,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod globallogic;
 pub mod notification;
 pub mod port;
 pub mod run;

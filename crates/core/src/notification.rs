@@ -142,6 +142,9 @@ pub struct DriftState {
     pub resources_undrifted: Option<u64>,
     /// Continuous-validation checks that failed.
     pub checks_failed: Option<u64>,
+    /// Continuous-validation checks that passed.
+    #[serde(default)]
+    pub checks_passed: Option<u64>,
     /// When the assessment ran.
     pub assessed_at: Option<String>,
 }
@@ -242,6 +245,7 @@ fn drift(trigger: &str, details: &Map<String, Value>) -> Option<DriftState> {
         resources_drifted: number("resources_drifted"),
         resources_undrifted: number("resources_undrifted"),
         checks_failed: number("checks_failed"),
+        checks_passed: number("checks_passed"),
         assessed_at: result.and_then(|r| text(r, "created_at")),
     })
 }

@@ -380,8 +380,15 @@ pub fn apply_notification(entity: &Entity, notification: &Notification) -> Optio
         Notification::Workspace(event) if event.workspace_id.as_ref() == Some(workspace_id) => {
             let drift = event.drift.as_ref()?;
             ann.insert(a::DRIFT_STATE.into(), drift.state.clone());
-            if let Some(n) = drift.resources_drifted {
-                ann.insert(a::DRIFT_RESOURCES.into(), n.to_string());
+            for (key, value) in [
+                (a::DRIFT_RESOURCES, drift.resources_drifted),
+                (a::DRIFT_RESOURCES_UNDRIFTED, drift.resources_undrifted),
+                (a::DRIFT_CHECKS_FAILED, drift.checks_failed),
+                (a::DRIFT_CHECKS_PASSED, drift.checks_passed),
+            ] {
+                if let Some(n) = value {
+                    ann.insert(key.into(), n.to_string());
+                }
             }
             if let Some(at) = &drift.assessed_at {
                 ann.insert(a::DRIFT_ASSESSED_AT.into(), at.clone());

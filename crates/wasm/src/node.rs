@@ -105,6 +105,20 @@ pub fn apply_run_update(entity: JsValue, update: JsValue) -> Result<JsValue, JsV
     to_js(&core::run::apply_run_update(&entity, &update))
 }
 
+/// The GlobalLogic frontend's runs of `[{entity, records}]`, newest first.
+#[wasm_bindgen(js_name = globallogicRuns)]
+pub fn globallogic_runs(workspaces: JsValue) -> Result<JsValue, JsValue> {
+    let workspaces: Vec<core::globallogic::WorkspaceRuns> = from_js(workspaces)?;
+    to_js(&core::globallogic::runs_of(&workspaces))
+}
+
+/// The GlobalLogic frontend's assessment result of a workspace entity, or null.
+#[wasm_bindgen(js_name = globallogicAssessment)]
+pub fn globallogic_assessment(entity: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::Entity = from_js(entity)?;
+    to_js(&core::globallogic::assessment(&entity))
+}
+
 /// `{workspace, run, summary, drift}` of a workspace entity (`record` may be null).
 #[wasm_bindgen(js_name = workspaceStatus)]
 pub fn workspace_status(entity: JsValue, record: JsValue) -> Result<JsValue, JsValue> {

@@ -73,3 +73,9 @@ pub const DRIFT_STATE: &str = "terraform.io/drift-state";
 pub const DRIFT_RESOURCES: &str = "terraform.io/drift-resources";
 /// When the last assessment ran.
 pub const DRIFT_ASSESSED_AT: &str = "terraform.io/drift-assessed-at";
+/// Resources not drifted at the last assessment.
+pub const DRIFT_RESOURCES_UNDRIFTED: &str = "terraform.io/drift-resources-undrifted";
+/// Continuous-validation checks failed at the last assessment.
+pub const DRIFT_CHECKS_FAILED: &str = "terraform.io/drift-checks-failed";
+/// Continuous-validation checks passed at the last assessment.
+pub const DRIFT_CHECKS_PASSED: &str = "terraform.io/drift-checks-passed";

@@ -1,0 +1,147 @@
+//! The response shapes of the GlobalLogic Terraform frontend
+//! (`@globallogicuki/backstage-plugin-terraform`), so that our backend is a drop-in for it. Built
+//! from the plugin's state (workspace entities and run records), never from a TFE call per view.
+
+use serde::Serialize;
+
+use crate::catalog::{Entity, annotations as a};
+use crate::run::RunRecord;
+
+/// One run as that frontend reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlRun {
+    /// `run-…`.
+    pub id: String,
+    /// The run message, when known.
+    pub message: Option<String>,
+    /// Raw status.
+    pub status: String,
+    /// ISO-8601.
+    pub created_at: Option<String>,
+    /// Who confirmed the apply; not kept by this plugin.
+    pub confirmed_by: Option<()>,
+    /// Plan logs; not served yet.
+    pub plan: Option<()>,
+    /// The workspace.
+    pub workspace: Option<GlWorkspace>,
+}
+
+/// `{name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GlWorkspace {
+    /// The TFE workspace name.
+    pub name: String,
+}
+
+/// An assessment result as that frontend reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlAssessment {
+    /// A stable id for the workspace's latest assessment.
+    pub id: String,
+    /// The workspace name.
+    pub workspace_name: String,
+    /// Drift.
+    pub drift_metrics: GlDrift,
+    /// Continuous validation.
+    pub validation_metrics: GlValidation,
+}
+
+/// `driftMetrics`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlDrift {
+    /// Whether the last assessment found drift.
+    pub drifted: bool,
+    /// Resources drifted.
+    pub resources_drifted: u64,
+    /// Resources not drifted.
+    pub resources_undrifted: u64,
+}
+
+/// `validationMetrics`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlValidation {
+    /// No check failed.
+    pub all_checks_succeeded: bool,
+    /// Checks failed.
+    pub checks_failed: u64,
+    /// Checks unknown.
+    pub checks_unknown: u64,
+    /// Checks passed.
+    pub checks_passed: u64,
+}
+
+/// The runs of one workspace entity, newest first: every run record the plugin holds for it, and
+/// its current run as the last sync saw it.
+pub fn runs(workspace: &Entity, records: &[RunRecord]) -> Vec<GlRun> {
+    let ann = &workspace.metadata.annotations;
+    let name = ann.get(a::WORKSPACE_NAME).cloned();
+    let gl = |id: &str, status: &str, message: Option<String>, created_at: Option<String>| GlRun {
+        id: id.to_owned(),
+        message,
+        status: status.to_owned(),
+        created_at,
+        confirmed_by: None,
+        plan: None,
+        workspace: name.clone().map(|name| GlWorkspace { name }),
+    };
+    let mut out: Vec<GlRun> = records
+        .iter()
+        .map(|r| {
+            let summary = r.summary.as_ref();
+            let created = summary.and_then(|s| s.created_at.clone()).or_else(|| r.updated_at.clone());
+            gl(&r.run_id, &r.status, summary.and_then(|s| s.message.clone()), created)
+        })
+        .collect();
+    if let (Some(id), Some(status)) = (ann.get(a::RUN_ID), ann.get(a::RUN_STATUS)) {
+        if !out.iter().any(|r| &r.id == id) {
+            out.push(gl(id, status, None, ann.get(a::RUN_UPDATED_AT).cloned()));
+        }
+    }
+    // RFC 3339 timestamps in one zone order as text; runs without one go last.
+    out.sort_by(|x, y| y.created_at.cmp(&x.created_at));
+    out
+}
+
+/// The runs of several workspaces (`terraform/workspaces: a,b`), merged newest first.
+pub fn runs_of(workspaces: &[WorkspaceRuns]) -> Vec<GlRun> {
+    let mut out: Vec<GlRun> = workspaces.iter().flat_map(|w| runs(&w.entity, &w.records)).collect();
+    out.sort_by(|x, y| y.created_at.cmp(&x.created_at));
+    out
+}
+
+/// A workspace entity and the run records the plugin holds for it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct WorkspaceRuns {
+    /// The workspace `Resource`.
+    pub entity: Entity,
+    /// Its run records.
+    #[serde(default)]
+    pub records: Vec<RunRecord>,
+}
+
+/// The latest assessment of a workspace entity, when a notification reported one.
+pub fn assessment(workspace: &Entity) -> Option<GlAssessment> {
+    let ann = &workspace.metadata.annotations;
+    let state = ann.get(a::DRIFT_STATE)?;
+    let number = |key: &str| ann.get(key).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let checks_failed = number(a::DRIFT_CHECKS_FAILED);
+    Some(GlAssessment {
+        id: format!("{}-{}", ann.get(a::WORKSPACE_ID)?, ann.get(a::DRIFT_ASSESSED_AT).map_or("latest", String::as_str)),
+        workspace_name: ann.get(a::WORKSPACE_NAME)?.clone(),
+        drift_metrics: GlDrift {
+            drifted: state == "drifted",
+            resources_drifted: number(a::DRIFT_RESOURCES),
+            resources_undrifted: number(a::DRIFT_RESOURCES_UNDRIFTED),
+        },
+        validation_metrics: GlValidation {
+            all_checks_succeeded: state != "checks-failed" && checks_failed == 0,
+            checks_failed,
+            checks_unknown: 0,
+            checks_passed: number(a::DRIFT_CHECKS_PASSED),
+        },
+    })
+}
