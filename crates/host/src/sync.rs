@@ -50,6 +50,15 @@ impl Planner {
     }
 }
 
+impl Drop for Planner {
+    /// Frees the guest's planner; a failure here can only mean the guest already trapped.
+    fn drop(&mut self) {
+        if let Planner::Wasm { guest, handle } = self {
+            let _ = guest.planner_drop(*handle);
+        }
+    }
+}
+
 /// What a sync produced.
 pub struct SyncOutcome {
     /// The snapshot's entities.
