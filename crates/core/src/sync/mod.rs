@@ -228,8 +228,8 @@ enum State {
 #[derive(Debug)]
 pub struct SyncPlanner {
     config: SyncConfig,
-    organization: String,
-    base_url: String,
+    /// The organization, its namespace, owners and host, validated once in [`SyncPlanner::new`].
+    org: catalog::OrgContext,
     state: State,
     /// Index into [`Self::listings`].
     listing: usize,
@@ -238,8 +238,6 @@ pub struct SyncPlanner {
     listing_total: Option<Option<u64>>,
     /// The ping is in flight or ahead.
     probing: bool,
-    /// The least time between two requests.
-    min_interval_ms: u64,
     /// When the last request was handed out.
     last_request_ms: Option<u64>,
     started_at_ms: Option<u64>,
@@ -270,26 +268,23 @@ impl SyncPlanner {
             )));
         }
         let org = catalog::OrgContext::new(&organization, &config.options)?;
-        let base_url = org.base_url;
-        let url = format!("{base_url}/api/v2/ping");
+        let url = format!("{}/api/v2/ping", org.base_url);
         let rng = config.seed ^ 0x9E37_79B9_7F4A_7C15;
         Ok(SyncPlanner {
             config,
-            organization,
-            base_url,
+            org,
             state: State::Ready { url, attempt: 1, not_before_ms: 0 },
             listing: 0,
             listing_ids: Vec::new(),
             listing_total: None,
             probing: true,
-            min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT),
             last_request_ms: None,
             started_at_ms: None,
             next_id: 1,
             collected: catalog::Collected::default(),
             linker: None,
             resources: std::collections::BTreeMap::new(),
-            stats: SyncStats::default(),
+            stats: SyncStats { min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT), ..SyncStats::default() },
             rng,
         })
     }
@@ -304,9 +299,9 @@ impl SyncPlanner {
     fn interval_now(&self) -> u64 {
         let per_minute = !self.probing && self.listings().get(self.listing).is_some_and(|l| l.per_minute);
         if per_minute {
-            self.min_interval_ms.max(interval_ms(RUN_LIST_LIMIT_PER_MINUTE / 60.0))
+            self.stats.min_interval_ms.max(interval_ms(RUN_LIST_LIMIT_PER_MINUTE / 60.0))
         } else {
-            self.min_interval_ms
+            self.stats.min_interval_ms
         }
     }
 
@@ -317,7 +312,7 @@ impl SyncPlanner {
             && now_ms.saturating_sub(started) > self.config.retry.time_budget_ms
         {
             self.fail(SyncError::TimeBudgetExceeded {
-                organization: self.organization.clone(),
+                organization: self.org.organization.clone(),
                 budget_ms: self.config.retry.time_budget_ms,
             });
         }
@@ -370,16 +365,15 @@ impl SyncPlanner {
     }
 
     fn on_response(&mut self, resp: HttpResponse, url: String, attempt: u32, now_ms: u64) {
-        let organization = self.organization.clone();
+        let organization = self.org.organization.clone();
         if self.probing && resp.status != 401 {
             // Any answer but 401 ends the probe; without the header the documented limit stands.
             let limit = header(&resp.headers, "x-ratelimit-limit").and_then(|v| v.trim().parse::<f64>().ok());
             if let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 1.0) {
-                self.min_interval_ms = interval_ms(limit);
+                self.stats.min_interval_ms = interval_ms(limit);
             }
             self.probing = false;
-            let url = page_url(&self.base_url, &self.organization, self.listings()[0], self.config.page_size, 1);
-            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+            self.state = self.first_page(now_ms);
             return;
         }
         match resp.status {
@@ -431,9 +425,7 @@ impl SyncPlanner {
         }
         self.listing_ids.extend(doc.data.iter().map(|r| r.id.clone()));
         if let Some(linker) = &self.linker {
-            for (ws, run) in self.collected.take_workspaces() {
-                self.resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
-            }
+            link_workspaces(linker, &mut self.collected, &mut self.resources);
         }
         if first_total != total {
             return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
@@ -464,14 +456,10 @@ impl SyncPlanner {
         self.listing_ids.clear();
         self.listing_total = None;
         if self.listings().get(self.listing).is_some_and(|l| l.path == "workspaces") {
-            match catalog::OrgContext::new(&self.organization, &self.config.options) {
-                Ok(org) => self.linker = Some(catalog::Linker::new(&self.collected, org)),
-                Err(e) => return self.fail(e.into()),
-            }
+            self.linker = Some(catalog::Linker::new(&self.collected, self.org.clone()));
         }
-        if let Some(listing) = self.listings().get(self.listing) {
-            let url = page_url(&self.base_url, &self.organization, *listing, self.config.page_size, 1);
-            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+        if self.listing < self.listings().len() {
+            self.state = self.first_page(now_ms);
             return;
         }
         if self.config.refresh_since.is_some() {
@@ -481,16 +469,14 @@ impl SyncPlanner {
         let Some(linker) = self.linker.take() else {
             return self.fail(SyncError::UnexpectedInput("the listings ended before the workspaces".to_owned()));
         };
-        for (ws, run) in self.collected.take_workspaces() {
-            self.resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
-        }
+        link_workspaces(&linker, &mut self.collected, &mut self.resources);
         self.collected = catalog::Collected::default();
         let entities = linker.finish(std::mem::take(&mut self.resources).into_values().collect());
         let snapshot = Snapshot {
-            organization: self.organization.clone(),
+            organization: self.org.organization.clone(),
             entities,
             runs: Vec::new(),
-            stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
+            stats: self.stats.clone(),
         };
         self.state = State::Terminal(Box::new(Output::Done(snapshot)));
     }
@@ -520,10 +506,10 @@ impl SyncPlanner {
             }
         }
         let snapshot = Snapshot {
-            organization: self.organization.clone(),
+            organization: self.org.organization.clone(),
             entities: Vec::new(),
             runs: latest.into_values().collect(),
-            stats: SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() },
+            stats: self.stats.clone(),
         };
         self.state = State::Terminal(Box::new(Output::Done(snapshot)));
     }
@@ -539,8 +525,17 @@ impl SyncPlanner {
         }
         self.listing_ids.clear();
         self.listing_total = None;
-        let url = page_url(&self.base_url, &self.organization, self.listings()[self.listing], self.config.page_size, 1);
-        self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+        self.state = self.first_page(now_ms);
+    }
+
+    /// Ready to ask for the first page of the current listing.
+    fn first_page(&self, now_ms: u64) -> State {
+        State::Ready { url: self.page_url(1), attempt: 1, not_before_ms: now_ms }
+    }
+
+    /// A page of the current listing.
+    fn page_url(&self, page: u64) -> String {
+        page_url(&self.org.base_url, &self.org.organization, self.listings()[self.listing], self.config.page_size, page)
     }
 
     /// During a refresh: the page holds a run created before the window, so older pages cannot
@@ -555,16 +550,14 @@ impl SyncPlanner {
 
     fn next_url(&self, doc: &Document) -> Result<Option<String>, SyncError> {
         if let Some(link) = &doc.pagination.next_link {
-            if same_origin(link, &self.base_url) {
+            if same_origin(link, &self.org.base_url) {
                 return Ok(Some(link.clone()));
             }
             if doc.pagination.next_page.is_none() {
                 return Err(SyncError::ForeignLink(link.clone()));
             }
         }
-        Ok(doc.pagination.next_page.map(|n| {
-            page_url(&self.base_url, &self.organization, self.listings()[self.listing], self.config.page_size, n)
-        }))
+        Ok(doc.pagination.next_page.map(|n| self.page_url(n)))
     }
 
     fn retry_or_fail(&mut self, url: String, attempt: u32, now_ms: u64, after_ms: Option<u64>, last: String) {
@@ -580,8 +573,15 @@ impl SyncPlanner {
     fn fail(&mut self, cause: SyncError) {
         self.collected = catalog::Collected::default();
         self.resources.clear();
-        let stats = SyncStats { min_interval_ms: self.min_interval_ms, ..self.stats.clone() };
+        let stats = self.stats.clone();
         self.state = State::Terminal(Box::new(Output::Failed { error: cause.to_string(), stats, cause }));
+    }
+}
+
+/// Maps the workspaces collected so far (with their runs) into `resources`.
+fn link_workspaces(linker: &catalog::Linker, collected: &mut catalog::Collected, resources: &mut std::collections::BTreeMap<String, Entity>) {
+    for (ws, run) in collected.take_workspaces() {
+        resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
     }
 }
 
