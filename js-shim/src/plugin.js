@@ -10,6 +10,8 @@ const { readOrganizations } = require('./config');
 const { RunStore } = require('./store');
 const { RunFetcher } = require('./runs');
 const { createRouter } = require('./router');
+const { SYNC_TOPIC } = require('./topics');
+const core = require('./core');
 
 const terraformPlugin = createBackendPlugin({
   pluginId: 'terraform',
@@ -21,14 +23,24 @@ const terraformPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         logger: coreServices.logger,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
-      async init({ httpRouter, httpAuth, config, database, logger, catalog, events }) {
+      async init({ httpRouter, httpAuth, config, database, logger, discovery, catalog, events }) {
         const organizations = readOrganizations(config);
         const store = await RunStore.create(database);
         const fetcher = new RunFetcher({ organizations, store, logger });
-        httpRouter.use(createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger }));
+        // Sync outcomes from the catalog module, kept where every replica reads them.
+        await events.subscribe({
+          id: 'terraform:sync-outcomes',
+          topics: [SYNC_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            await store.putHealth(core.recordSyncOutcome(await store.health(eventPayload.organization), eventPayload));
+          },
+        });
+        const baseUrl = await discovery.getExternalBaseUrl('terraform');
+        httpRouter.use(createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/notifications', allow: 'unauthenticated' });
       },

@@ -4,16 +4,15 @@
 
 const express = require('express');
 const Router = require('express-promise-router');
-const { InputError, NotFoundError, AuthenticationError } = require('@backstage/errors');
+const { InputError, NotFoundError, AuthenticationError, ServiceUnavailableError } = require('@backstage/errors');
 const core = require('./core');
 const { workspaceFilter } = require('./lookup');
+const { NOTIFICATION_TOPIC } = require('./topics');
 
-/** Topic on which accepted notifications reach the organization's entity provider. */
-const NOTIFICATION_TOPIC = 'terraform.notification';
 /** Real payloads are a few kilobytes. */
 const MAX_NOTIFICATION_BYTES = 64 * 1024;
 
-function createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger }) {
+function createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }) {
   const router = Router(); // async handlers' errors reach Backstage's error middleware
 
   router.get('/health', (_req, res) => res.json({ status: 'ok' }));
@@ -53,13 +52,27 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     },
   );
 
-  async function record(runId) {
+  /**
+   * The run, if the caller may read its workspace in the catalog; else 404, as for a run that
+   * does not exist. A run the plugin has not stored yet is only fetched from TFE when it is the
+   * current run of a workspace the caller can read, so no caller can use the plugin's token to
+   * read arbitrary runs.
+   */
+  async function readableRun(req) {
+    const { runId } = req.params;
+    const credentials = await httpAuth.credentials(req);
     const stored = await store.get(runId);
-    return stored ?? (await fetcher.fetch(runId));
+    const filter = stored?.workspaceId
+      ? { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': stored.workspaceId }
+      : { kind: 'Resource', 'metadata.annotations.terraform.io/run-id': runId };
+    const { items } = await catalog.getEntities({ filter, fields: ['metadata.annotations'] }, { credentials });
+    if (items.length === 0) throw new NotFoundError(`run ${runId} not found`);
+    return { stored, organization: items[0].metadata.annotations['terraform.io/organization'] };
   }
 
   router.get('/run/:runId/status', async (req, res) => {
-    const found = await record(req.params.runId);
+    const { stored } = await readableRun(req);
+    const found = stored ?? (await fetcher.fetch(req.params.runId));
     if (!found) throw new NotFoundError(`run ${req.params.runId} not found`);
     const view = core.statusView(found);
     res.set('ETag', view.etag);
@@ -71,11 +84,32 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   });
 
   router.get('/run/:runId/summary', async (req, res) => {
-    let found = await store.get(req.params.runId);
+    let { stored: found } = await readableRun(req);
     if (core.needsFetch(found)) found = (await fetcher.fetch(req.params.runId)) ?? found;
     if (!found?.summary) throw new NotFoundError(`run ${req.params.runId} not found`);
     res.json(found.summary);
   });
+
+  // The plan log, read from TFE on request (the GlobalLogic card links it as `plan.logs`).
+  router.get('/run/:runId/plan-log', async (req, res) => {
+    const { organization } = await readableRun(req);
+    const log = await fetcher.planLog(req.params.runId, organization);
+    if (log === null) throw new NotFoundError(`run ${req.params.runId} has no plan log`);
+    res.set('Content-Type', 'text/plain; charset=utf-8');
+    res.set('Cache-Control', 'private, no-store');
+    res.send(log);
+  });
+
+  /** The problems (failed syncs) of the organizations `selectors` name. */
+  async function problemsOf(organizationNames) {
+    const problems = [];
+    for (const organization of new Set(organizationNames)) {
+      const health = await store.health(organization);
+      const problem = health && core.syncProblem(health);
+      if (problem) problems.push(problem);
+    }
+    return problems;
+  }
 
   // The status of a service's (or a workspace's) workspaces. The catalog is read with the
   // caller's credentials, so permission policies decide what the caller may see.
@@ -85,14 +119,16 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     const entity = await catalog.getEntityByRef({ kind, namespace, name }, { credentials });
     if (!entity) throw new NotFoundError(`entity ${kind}:${namespace}/${name} not found`);
     const workspaces = [];
-    for (const selector of core.statusSelectors(entity)) {
+    const selectors = core.statusSelectors(entity);
+    for (const selector of selectors) {
       const { items } = await catalog.getEntities({ filter: workspaceFilter(selector) }, { credentials });
       for (const ws of items) {
         const runId = ws.metadata.annotations?.['terraform.io/run-id'];
         workspaces.push(core.workspaceStatus(ws, runId ? await store.get(runId) : null));
       }
     }
-    res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces });
+    const problems = await problemsOf(selectors.map(s => s.organization));
+    res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems });
   });
 
   // A drop-in backend for the GlobalLogic Terraform frontend (@globallogicuki/backstage-plugin-terraform):
@@ -107,7 +143,11 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
       const { items } = await catalog.getEntities({ filter: workspaceFilter({ organization: orgName, workspaceName }) }, { credentials });
       found.push(...items);
     }
-    if (found.length === 0) throw new NotFoundError(`no workspace ${names.join(', ')} of organization ${orgName} is in the catalog for you`);
+    if (found.length === 0) {
+      const [problem] = await problemsOf([orgName]);
+      if (problem?.noData) throw new ServiceUnavailableError(problem.message);
+      throw new NotFoundError(`no workspace ${names.join(', ')} of organization ${orgName} is in the catalog for you`);
+    }
     return found;
   }
 
@@ -118,7 +158,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
       const id = entity.metadata.annotations?.['terraform.io/workspace-id'];
       items.push({ entity, records: id ? await store.forWorkspace(id) : [] });
     }
-    return core.globallogicRuns(items);
+    return core.globallogicRuns(items, baseUrl);
   }
 
   router.get('/organizations/:orgName/workspaces/:workspaceNames/runs', async (req, res) => {
@@ -138,4 +178,4 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   return router;
 }
 
-module.exports = { createRouter, NOTIFICATION_TOPIC };
+module.exports = { createRouter };

@@ -5,6 +5,9 @@
 
 const core = require('./core');
 
+/** Plan logs of real runs are up to a few megabytes; anything larger is cut, with a note. */
+const MAX_LOG_BYTES = 8 * 1024 * 1024;
+
 class RunFetcher {
   constructor({ organizations, store, logger }) {
     this.organizations = organizations;
@@ -51,6 +54,40 @@ class RunFetcher {
     }
     if (lastError) throw Object.assign(lastError, { name: 'ServiceUnavailableError' });
     return null;
+  }
+
+  /**
+   * The plan log of a run of `organization`: the run (with its plan) from TFE, then the plan's
+   * pre-signed `log-read-url`, fetched without the token (TFE signs the URL itself). Null when
+   * TFE has no such run or no log yet.
+   */
+  async planLog(runId, organization) {
+    const org = this.organizations.find(o => o.syncConfig.organization === organization);
+    if (!org) return null;
+    const base = org.syncConfig.baseUrl.replace(/\/$/, '');
+    const unreachable = e => Object.assign(new Error(`TFE at ${org.syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`), { name: 'ServiceUnavailableError' });
+    let res;
+    try {
+      res = await fetch(`${base}/api/v2/runs/${encodeURIComponent(runId)}?include=plan`, {
+        headers: { Authorization: `Bearer ${org.token}`, Accept: 'application/vnd.api+json' },
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (e) {
+      throw unreachable(e);
+    }
+    if (res.status === 404) return null;
+    if (!res.ok) throw Object.assign(new Error(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`), { name: 'ServiceUnavailableError' });
+    const url = core.planLogUrl(await res.text());
+    if (!url) return null;
+    let log;
+    try {
+      log = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    } catch (e) {
+      throw unreachable(e);
+    }
+    if (!log.ok) throw Object.assign(new Error(`the plan log of run ${runId} could not be read (${log.status})`), { name: 'ServiceUnavailableError' });
+    const text = await log.text();
+    return text.length > MAX_LOG_BYTES ? `${text.slice(0, MAX_LOG_BYTES)}\n[log cut at ${MAX_LOG_BYTES} bytes]\n` : text;
   }
 }
 

@@ -1,8 +1,10 @@
 'use strict';
 // The plugin's state, in its own database from Backstage's database service (so every replica
-// sees it and a restart keeps it): one row per run, holding the core's RunRecord as JSON.
+// sees it and a restart keeps it): one row per run, holding the core's RunRecord as JSON, and one
+// row per organization, holding the core's OrganizationHealth (how its last syncs went).
 
 const TABLE = 'terraform_runs';
+const HEALTH_TABLE = 'terraform_organizations';
 
 class RunStore {
   static async create(database) {
@@ -12,6 +14,13 @@ class RunStore {
         table.string('run_id').primary();
         table.string('workspace_id').index();
         table.text('record').notNullable();
+        table.timestamp('stored_at').notNullable();
+      });
+    }
+    if (!(await knex.schema.hasTable(HEALTH_TABLE))) {
+      await knex.schema.createTable(HEALTH_TABLE, table => {
+        table.string('organization').primary();
+        table.text('health').notNullable();
         table.timestamp('stored_at').notNullable();
       });
     }
@@ -37,6 +46,19 @@ class RunStore {
     await this.knex(TABLE)
       .insert({ run_id: record.runId, workspace_id: record.workspaceId ?? null, record: JSON.stringify(record), stored_at: new Date() })
       .onConflict('run_id')
+      .merge();
+  }
+
+  /** The organization's OrganizationHealth, or null before its first sync outcome. */
+  async health(organization) {
+    const row = await this.knex(HEALTH_TABLE).where({ organization }).first();
+    return row ? JSON.parse(row.health) : null;
+  }
+
+  async putHealth(health) {
+    await this.knex(HEALTH_TABLE)
+      .insert({ organization: health.organization, health: JSON.stringify(health), stored_at: new Date() })
+      .onConflict('organization')
       .merge();
   }
 }

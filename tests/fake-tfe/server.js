@@ -187,6 +187,7 @@ class FakeTfe {
     const f = this.faults;
     if (f.latencyMs) await new Promise(r => setTimeout(r, f.latencyMs));
     if (f.down) return send(503, errors(503, 'service unavailable'));
+    if (url.pathname.startsWith('/_archivist/')) return this.archivist(url, res, entry);
     if (f.dropRate && this.rand() < f.dropRate) {
       entry.status = 'dropped';
       return req.socket.destroy();
@@ -295,6 +296,30 @@ class FakeTfe {
       .filter(Boolean);
   }
 
+  /** The plan logs behind `log-read-url`s: plain text, no Authorization (the URL is the secret). */
+  archivist(url, res, entry) {
+    const planId = /^\/_archivist\/v1\/object\/(plan-[^/]+)$/.exec(url.pathname)?.[1];
+    const run = planId && [...this.orgs.values()].flatMap(o => [...o.runs.values()])
+      .find(r => r.relationships.plan?.data?.id === planId);
+    entry.status = run ? 200 : 404;
+    if (!run) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return res.end('not found');
+    }
+    const seed = [...run.id].reduce((n, c) => n + c.charCodeAt(0), 0);
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end([
+      'Terraform v1.9.5',
+      'on linux_amd64',
+      'Initializing plugins and modules...',
+      '',
+      `Terraform will perform the following actions (${run.id}):`,
+      '',
+      `Plan: ${seed % 7} to add, ${seed % 5} to change, ${seed % 3} to destroy.`,
+      '',
+    ].join('\n'));
+  }
+
   /** The organization's runs, newest first: `next-page` only, no totals, no first/last links. */
   runList(url, org) {
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(url.searchParams.get('page[size]') ?? DEFAULT_PAGE_SIZE)));
@@ -335,6 +360,8 @@ class FakeTfe {
         attributes: {
           status: 'finished', 'has-changes': true, 'resource-additions': seed % 7, 'resource-changes': seed % 5,
           'resource-destructions': seed % 3, 'resource-imports': 0,
+          // Pre-signed like TFE's: whoever holds it reads the log, no token needed.
+          'log-read-url': `${this.url}/_archivist/v1/object/${rel('plan').id}`,
         },
       });
     }

@@ -10,6 +10,11 @@ const { OUTSIDER, outsiderPolicy } = require('./policy');
 
 test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t => {
   const org = generateOrganization({ name: 'acme', workspaces: 10, seed: 31 });
+  // An older run of the first workspace, which is no workspace's current run.
+  const first = org.workspaces.find(w => w.relationships['current-run'].data);
+  const old = structuredClone(org.runs.get(first.relationships['current-run'].data.id));
+  old.id = 'run-OlderRunNotCurrent1';
+  org.runs.set(old.id, old);
   const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });
   const { backend, baseUrl } = await startBackstage({
     databaseId: databaseIds()[0],
@@ -30,7 +35,7 @@ test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t
   const current = org.runs.get(a.relationships['current-run'].data.id);
   assert.deepEqual(runs, [{
     id: current.id, message: null, status: current.attributes.status, createdAt: runs[0].createdAt,
-    confirmedBy: null, plan: null, workspace: { name: a.attributes.name },
+    confirmedBy: null, plan: { logs: `${baseUrl}/api/terraform/run/${current.id}/plan-log` }, workspace: { name: a.attributes.name },
   }]);
 
   // A newer run arrives by webhook: it is the latest, and both workspaces list together.
@@ -59,6 +64,17 @@ test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t
   assert.equal(fake.requestsTo('/api/v2/runs').length + fake.requestsTo('/api/v2/workspaces').length, 0, 'no TFE call per page view');
   assert.ok(fake.log.slice(before).every(r => !r.path.includes('/runs')), 'answered from the plugin state');
 
+  // The plan log behind `plan.logs`: read from TFE's pre-signed URL by the plugin, never by the browser.
+  const log = await fetch(runs[0].plan.logs, { headers: { Authorization: mockCredentials.user.header() } });
+  assert.equal(log.status, 200);
+  assert.match(log.headers.get('content-type'), /^text\/plain/);
+  assert.match(await log.text(), new RegExp(`Terraform will perform the following actions \\(${current.id}\\)`));
+  assert.equal(fake.requestsTo('/_archivist/').length, 1);
+  // Once the run's details were read (the summary route), who triggered it is known.
+  await getJson(`${baseUrl}/api/terraform/run/${current.id}/summary`);
+  const [withUser] = (await getJson(`${api}/${a.attributes.name}/runs`)).filter(r => r.id === current.id);
+  assert.deepEqual(withUser.confirmedBy, { name: 'fake-user', avatar: 'https://www.gravatar.com/avatar/0' });
+
   // Errors in Backstage's shape; no proxy to workspaces the caller may not read.
   const missing = await fetch(`${api}/no-such-workspace/runs`);
   assert.equal(missing.status, 404);
@@ -67,5 +83,59 @@ test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t
   for (const route of ['runs', 'latestRun', 'assessment-results']) {
     assert.equal((await fetch(`${api}/${a.attributes.name}/${route}`, outsider)).status, 404, route);
   }
+  // Nor through our own run routes, whether the plugin stored the run or not.
+  const unstored = org.runs.get(b.relationships['current-run'].data.id);
+  const archivistReads = fake.requestsTo('/_archivist/').length;
+  for (const runId of [current.id, payload.run_id, unstored.id]) {
+    for (const route of ['status', 'summary', 'plan-log']) {
+      const res = await fetch(`${baseUrl}/api/terraform/run/${runId}/${route}`, outsider);
+      assert.equal(res.status, 404, `${route} of ${runId}`);
+      assert.doesNotMatch(await res.text(), /fake-user|Terraform will perform/);
+    }
+  }
+  assert.equal(fake.requestsTo('/_archivist/').length, archivistReads, 'no plan log read for an outsider');
+  // A run id that is no workspace's current run is not fetched from TFE for anyone.
+  const tfeReads = fake.requestsTo('/api/v2/runs').length;
+  assert.equal((await fetch(`${baseUrl}/api/terraform/run/${old.id}/status`, { headers: { Authorization: mockCredentials.user.header() } })).status, 404);
+  assert.equal(fake.requestsTo('/api/v2/runs').length, tfeReads);
   assert.equal((await fetch(`${api}/${a.attributes.name}/runs`, { headers: { Authorization: 'Bearer mock-none-token' } })).status, 401);
+});
+
+test('TFE down before any sync: both route families say so instead of "not found"', async t => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const org = generateOrganization({ name: 'acme', workspaces: 3, seed: 7 });
+  const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });
+  fake.setFaults({ down: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfe-catalog-'));
+  const name = org.workspaces[0].attributes.name;
+  fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), [
+    'apiVersion: backstage.io/v1alpha1', 'kind: Component',
+    'metadata: {name: payments, annotations: {terraform/organization: acme, terraform/workspace: ' + name + '}}',
+    'spec: {type: service, lifecycle: production, owner: group:default/team-a}', '',
+  ].join('\n'));
+  const { backend, baseUrl } = await startBackstage({
+    databaseId: databaseIds()[0],
+    config: {
+      catalog: { processingInterval: { seconds: 1 }, locations: [{ type: 'file', target: path.join(dir, 'catalog-info.yaml') }] },
+      terraform: { organizations: [{ baseUrl: fake.url, organization: 'acme', token: 't', retry: { maxAttempts: 2 }, schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] },
+    },
+  });
+  t.after(async () => {
+    await backend.stop();
+    await fake.close();
+  });
+  const res = await eventually(async () => {
+    const r = await fetch(`${baseUrl}/api/terraform/organizations/acme/workspaces/${name}/latestRun`);
+    return r.status === 503 && r;
+  }, { what: 'a 503 from the drop-in once the sync failed' });
+  const { error } = await res.json();
+  assert.match(error.message, /Terraform organization acme could not be read from TFE yet: the last sync \(.+\) failed: .*503/);
+  assert.doesNotMatch(error.message, /\bt\b.*token|Bearer/);
+  const status = await eventually(() => getJson(`${baseUrl}/api/terraform/entity/component/default/payments/status`), { what: 'the entity' });
+  assert.deepEqual(status.workspaces, []);
+  assert.equal(status.problems.length, 1);
+  assert.equal(status.problems[0].noData, true);
+  assert.equal(status.problems[0].organization, 'acme');
 });

@@ -19,12 +19,28 @@ pub struct GlRun {
     pub status: String,
     /// ISO-8601.
     pub created_at: Option<String>,
-    /// Who confirmed the apply; not kept by this plugin.
-    pub confirmed_by: Option<()>,
-    /// Plan logs; not served yet.
-    pub plan: Option<()>,
+    /// Who triggered the run (that frontend shows it as "triggered a run"), when known.
+    pub confirmed_by: Option<GlUser>,
+    /// Where the plan log is, on this plugin's own route.
+    pub plan: Option<GlPlan>,
     /// The workspace.
     pub workspace: Option<GlWorkspace>,
+}
+
+/// `{name, avatar}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GlUser {
+    /// TFE username.
+    pub name: String,
+    /// Avatar URL.
+    pub avatar: Option<String>,
+}
+
+/// `{logs}`: a URL the frontend fetches with Backstage credentials (its `fetchApi`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GlPlan {
+    /// `<plugin base URL>/run/<id>/plan-log`.
+    pub logs: String,
 }
 
 /// `{name}`.
@@ -76,29 +92,56 @@ pub struct GlValidation {
 
 /// The runs of one workspace entity, newest first: every run record the plugin holds for it, and
 /// its current run as the last sync saw it.
-pub fn runs(workspace: &Entity, records: &[RunRecord]) -> Vec<GlRun> {
+///
+/// `base_url` is this plugin's external base URL; plan logs are linked to its
+/// `/run/:id/plan-log` route, which checks the caller like every other route.
+pub fn runs(workspace: &Entity, records: &[RunRecord], base_url: &str) -> Vec<GlRun> {
     let ann = &workspace.metadata.annotations;
     let name = ann.get(a::WORKSPACE_NAME).cloned();
-    let gl = |id: &str, status: &str, message: Option<String>, created_at: Option<String>| GlRun {
+    let gl = |id: &str,
+              status: &str,
+              message: Option<String>,
+              created_at: Option<String>,
+              by: Option<GlUser>| GlRun {
         id: id.to_owned(),
         message,
         status: status.to_owned(),
         created_at,
-        confirmed_by: None,
-        plan: None,
+        confirmed_by: by,
+        plan: Some(GlPlan {
+            logs: format!("{}/run/{id}/plan-log", base_url.trim_end_matches('/')),
+        }),
         workspace: name.clone().map(|name| GlWorkspace { name }),
     };
     let mut out: Vec<GlRun> = records
         .iter()
         .map(|r| {
             let summary = r.summary.as_ref();
-            let created = summary.and_then(|s| s.created_at.clone()).or_else(|| r.updated_at.clone());
-            gl(&r.run_id, &r.status, summary.and_then(|s| s.message.clone()), created)
+            let created = summary
+                .and_then(|s| s.created_at.clone())
+                .or_else(|| r.updated_at.clone());
+            let by = summary.and_then(|s| s.created_by.as_ref()).map(|u| GlUser {
+                name: u.username.clone(),
+                avatar: u.avatar_url.clone(),
+            });
+            gl(
+                &r.run_id,
+                &r.status,
+                summary.and_then(|s| s.message.clone()),
+                created,
+                by,
+            )
         })
         .collect();
     if let (Some(id), Some(status)) = (ann.get(a::RUN_ID), ann.get(a::RUN_STATUS)) {
         if !out.iter().any(|r| &r.id == id) {
-            out.push(gl(id, status, None, ann.get(a::RUN_UPDATED_AT).cloned()));
+            out.push(gl(
+                id,
+                status,
+                None,
+                ann.get(a::RUN_UPDATED_AT).cloned(),
+                None,
+            ));
         }
     }
     // RFC 3339 timestamps in one zone order as text; runs without one go last.
@@ -107,8 +150,11 @@ pub fn runs(workspace: &Entity, records: &[RunRecord]) -> Vec<GlRun> {
 }
 
 /// The runs of several workspaces (`terraform/workspaces: a,b`), merged newest first.
-pub fn runs_of(workspaces: &[WorkspaceRuns]) -> Vec<GlRun> {
-    let mut out: Vec<GlRun> = workspaces.iter().flat_map(|w| runs(&w.entity, &w.records)).collect();
+pub fn runs_of(workspaces: &[WorkspaceRuns], base_url: &str) -> Vec<GlRun> {
+    let mut out: Vec<GlRun> = workspaces
+        .iter()
+        .flat_map(|w| runs(&w.entity, &w.records, base_url))
+        .collect();
     out.sort_by(|x, y| y.created_at.cmp(&x.created_at));
     out
 }
@@ -130,7 +176,12 @@ pub fn assessment(workspace: &Entity) -> Option<GlAssessment> {
     let number = |key: &str| ann.get(key).and_then(|v| v.parse().ok()).unwrap_or(0);
     let checks_failed = number(a::DRIFT_CHECKS_FAILED);
     Some(GlAssessment {
-        id: format!("{}-{}", ann.get(a::WORKSPACE_ID)?, ann.get(a::DRIFT_ASSESSED_AT).map_or("latest", String::as_str)),
+        id: format!(
+            "{}-{}",
+            ann.get(a::WORKSPACE_ID)?,
+            ann.get(a::DRIFT_ASSESSED_AT)
+                .map_or("latest", String::as_str)
+        ),
         workspace_name: ann.get(a::WORKSPACE_NAME)?.clone(),
         drift_metrics: GlDrift {
             drifted: state == "drifted",

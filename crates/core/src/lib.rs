@@ -18,6 +18,8 @@
 //!   that pass Backstage's validators ([`catalog`]).
 //! - Planning a sync as a sans-IO state machine ([`sync`]).
 //! - Linking services to the workspaces they run on ([`service`]), and the Port export ([`port`]).
+//! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
+//!   organization's data can be shown ([`availability`]), the GlobalLogic card's shapes ([`globallogic`]).
 //!
 //! # Out of scope
 //!
@@ -27,6 +29,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod availability;
 pub mod catalog;
 pub mod error;
 pub mod globallogic;
@@ -39,7 +42,8 @@ pub mod sync;
 pub mod tfe;
 
 pub use catalog::{
-    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json, map_request,
+    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents,
+    map_documents_to_json, map_request,
 };
 pub use error::{MapError, ParseError, SyncError};
 pub use status::StatusBucket;

@@ -30,7 +30,10 @@ fn identifier(e: &Entity) -> String {
 }
 
 fn annotation(e: &Entity, key: &str) -> Value {
-    e.metadata.annotations.get(key).map_or(Value::Null, |v| json!(v))
+    e.metadata
+        .annotations
+        .get(key)
+        .map_or(Value::Null, |v| json!(v))
 }
 
 fn repo_url(e: &Entity) -> Value {
@@ -44,15 +47,22 @@ fn repo_url(e: &Entity) -> Value {
 /// Port entities for the templates and workspaces among `entities`.
 pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
     let template_id = |entity_ref: &str| {
-        entities.iter().find(|t| t.entity_ref() == entity_ref).map(identifier)
+        entities
+            .iter()
+            .find(|t| t.entity_ref() == entity_ref)
+            .map(identifier)
     };
     entities
         .iter()
         .filter_map(|e| match e.spec.entity_type.as_deref() {
             Some(BLUEPRINT_TYPE) => {
-                let inputs = e.metadata.annotations.get(a::MODULE_INPUTS_REQUIRED).map_or(Value::Null, |v| {
-                    json!(v.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>())
-                });
+                let inputs = e
+                    .metadata
+                    .annotations
+                    .get(a::MODULE_INPUTS_REQUIRED)
+                    .map_or(Value::Null, |v| {
+                        json!(v.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                    });
                 let properties = json!({
                     "module_path": annotation(e, a::MODULE_PATH),
                     "version": annotation(e, a::MODULE_VERSION),
@@ -64,7 +74,11 @@ pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
                 Some(PortEntity {
                     blueprint: "blueprint_template",
                     identifier: identifier(e),
-                    title: e.metadata.title.clone().unwrap_or_else(|| e.metadata.name.clone()),
+                    title: e
+                        .metadata
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| e.metadata.name.clone()),
                     properties: properties.as_object().cloned().unwrap_or_default(),
                     relations: Map::new(),
                 })
@@ -93,7 +107,11 @@ pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
                 Some(PortEntity {
                     blueprint: "blueprint_instance",
                     identifier: identifier(e),
-                    title: e.metadata.title.clone().unwrap_or_else(|| e.metadata.name.clone()),
+                    title: e
+                        .metadata
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| e.metadata.name.clone()),
                     properties: properties.as_object().cloned().unwrap_or_default(),
                     relations,
                 })

@@ -73,7 +73,9 @@ fn with_json<T: serde::de::DeserializeOwned>(
 /// `MapRequest` JSON → entity JSON text (the canonical bytes).
 #[unsafe(no_mangle)]
 pub extern "C" fn tc_map(ptr: *mut u8, len: u32) -> u32 {
-    with_json(ptr, len, |req: core::MapRequest| core::map_request(&req).map_err(|e| e.to_string()))
+    with_json(ptr, len, |req: core::MapRequest| {
+        core::map_request(&req).map_err(|e| e.to_string())
+    })
 }
 
 /// `{"token", "body": [bytes], "signature"}` → `""`, or the reason the signature is refused.
@@ -131,10 +133,12 @@ fn with_planner<R>(handle: u32, f: impl FnOnce(&mut core::SyncPlanner) -> R) -> 
 /// The planner's next output as JSON.
 #[unsafe(no_mangle)]
 pub extern "C" fn tc_planner_poll(handle: u32, now_ms: u64) -> u32 {
-    respond(with_planner(handle, |p| {
-        serde_json::to_string(&p.poll_output(now_ms)).map_err(|e| e.to_string())
-    })
-    .and_then(|r| r))
+    respond(
+        with_planner(handle, |p| {
+            serde_json::to_string(&p.poll_output(now_ms)).map_err(|e| e.to_string())
+        })
+        .and_then(|r| r),
+    )
 }
 
 /// Hands an `Input` (JSON) to the planner.

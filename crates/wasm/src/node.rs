@@ -50,8 +50,13 @@ pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, 
 /// Throws unless `signature` is the hex HMAC-SHA512 of `body` keyed with `token` (any request
 /// passes when `token` is null: TFE signs only when a token is set).
 #[wasm_bindgen(js_name = verifySignature)]
-pub fn verify_signature(token: Option<String>, body: &[u8], signature: Option<String>) -> Result<(), JsValue> {
-    core::notification::verify_signature(token.as_deref(), body, signature.as_deref()).map_err(js_error)
+pub fn verify_signature(
+    token: Option<String>,
+    body: &[u8],
+    signature: Option<String>,
+) -> Result<(), JsValue> {
+    core::notification::verify_signature(token.as_deref(), body, signature.as_deref())
+        .map_err(js_error)
 }
 
 /// The parsed notification: `{kind: "verification" | "run" | "workspace" | "unknown", ...}`.
@@ -105,11 +110,33 @@ pub fn apply_run_update(entity: JsValue, update: JsValue) -> Result<JsValue, JsV
     to_js(&core::run::apply_run_update(&entity, &update))
 }
 
-/// The GlobalLogic frontend's runs of `[{entity, records}]`, newest first.
+/// The GlobalLogic frontend's runs of `[{entity, records}]`, newest first; plan logs link to
+/// `baseUrl` (this plugin's external base URL).
 #[wasm_bindgen(js_name = globallogicRuns)]
-pub fn globallogic_runs(workspaces: JsValue) -> Result<JsValue, JsValue> {
+pub fn globallogic_runs(workspaces: JsValue, base_url: &str) -> Result<JsValue, JsValue> {
     let workspaces: Vec<core::globallogic::WorkspaceRuns> = from_js(workspaces)?;
-    to_js(&core::globallogic::runs_of(&workspaces))
+    to_js(&core::globallogic::runs_of(&workspaces, base_url))
+}
+
+/// The plan's pre-signed log URL of a run show document (`include=plan`), or null.
+#[wasm_bindgen(js_name = planLogUrl)]
+pub fn plan_log_url(text: &str) -> Result<Option<String>, JsValue> {
+    core::run::plan_log_url(text).map_err(js_error)
+}
+
+/// An organization's health after a sync outcome (`previous` may be null).
+#[wasm_bindgen(js_name = recordSyncOutcome)]
+pub fn record_sync_outcome(previous: JsValue, outcome: JsValue) -> Result<JsValue, JsValue> {
+    let previous: Option<core::availability::OrganizationHealth> = from_js(previous)?;
+    let outcome: core::availability::SyncOutcome = from_js(outcome)?;
+    to_js(&core::availability::record(previous, &outcome))
+}
+
+/// The problem pages show for an organization's health, or null.
+#[wasm_bindgen(js_name = syncProblem)]
+pub fn sync_problem(health: JsValue) -> Result<JsValue, JsValue> {
+    let health: core::availability::OrganizationHealth = from_js(health)?;
+    to_js(&core::availability::problem(&health))
 }
 
 /// The GlobalLogic frontend's assessment result of a workspace entity, or null.

@@ -5,7 +5,7 @@
 
 const { readOrganizations } = require('../config');
 const { runSync, validateSyncConfig } = require('../drive');
-const { NOTIFICATION_TOPIC } = require('../router');
+const { NOTIFICATION_TOPIC, SYNC_TOPIC } = require('../topics');
 const core = require('../core');
 const { recordSync } = require('../metrics');
 
@@ -100,6 +100,19 @@ class TerraformEntityProvider {
     return applied;
   }
 
+  /**
+   * Tells the `terraform` plugin how a sync went, so that pages can say "TFE could not be read"
+   * rather than "not found". Best effort: a lost report only delays that message.
+   */
+  async report(error) {
+    const outcome = { organization: this.syncConfig.organization, at: new Date().toISOString(), error };
+    try {
+      await this.events?.publish({ topic: SYNC_TOPIC, eventPayload: outcome });
+    } catch (e) {
+      this.logger.warn(`could not report the sync outcome: ${e.message}`);
+    }
+  }
+
   /** One full sync. Resolves with the snapshot's stats; rejects (after logging) on failure. */
   async sync() {
     if (!this.connection) throw new Error(`${this.name} is not connected to the catalog`);
@@ -112,6 +125,7 @@ class TerraformEntityProvider {
         entities: snapshot.entities.map(entity => ({ entity, locationKey: this.name })),
       });
       recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: snapshot.stats, entities: snapshot.entities.length });
+      await this.report(null);
       this.logger.info(
         `synced ${snapshot.entities.length} entities in ${Date.now() - started} ms ` +
           `(${snapshot.stats.requests} requests, ${snapshot.stats.retries} retries)`,
@@ -120,6 +134,7 @@ class TerraformEntityProvider {
     } catch (e) {
       recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: e.stats });
       this.logger.warn(`sync failed, catalog left as it was: ${e.message}`);
+      await this.report(e.message);
       throw e;
     }
   }

@@ -20,7 +20,11 @@ pub struct BlueprintLink {
 }
 
 /// The blueprint of `ws` among `modules`, if any.
-pub fn blueprint_of(ws: &Workspace, modules: &[RegistryModule], org: &OrgContext) -> Option<BlueprintLink> {
+pub fn blueprint_of(
+    ws: &Workspace,
+    modules: &[RegistryModule],
+    org: &OrgContext,
+) -> Option<BlueprintLink> {
     if let Some(url) = &ws.source_url {
         if let Some(link) = from_registry_url(url, modules) {
             return Some(link);
@@ -28,22 +32,32 @@ pub fn blueprint_of(ws: &Workspace, modules: &[RegistryModule], org: &OrgContext
     }
     if let Some(name) = &ws.source_name {
         if let Some(module) = find(name, modules) {
-            return Some(BlueprintLink { module, version: None });
+            return Some(BlueprintLink {
+                module,
+                version: None,
+            });
         }
     }
     let value = tag_value(&ws.tag_names, &org.blueprint_tag_key)?;
-    let (name, version) = value.split_once('@').map_or((value, None), |(n, v)| (n, Some(v.to_owned())));
+    let (name, version) = value
+        .split_once('@')
+        .map_or((value, None), |(n, v)| (n, Some(v.to_owned())));
     find(name, modules).map(|module| BlueprintLink { module, version })
 }
 
 fn from_registry_url(url: &str, modules: &[RegistryModule]) -> Option<BlueprintLink> {
     let tail = url.split("/registry/modules/").nth(1)?;
     let parts: Vec<&str> = tail.split(['/', '?', '#']).collect();
-    let [_registry, namespace, name, provider, rest @ ..] = parts.as_slice() else { return None };
+    let [_registry, namespace, name, provider, rest @ ..] = parts.as_slice() else {
+        return None;
+    };
     let module = modules
         .iter()
         .position(|m| m.namespace == *namespace && m.name == *name && m.provider == *provider)?;
-    let version = rest.first().filter(|v| !v.is_empty()).map(|v| (*v).to_owned());
+    let version = rest
+        .first()
+        .filter(|v| !v.is_empty())
+        .map(|v| (*v).to_owned());
     Some(BlueprintLink { module, version })
 }
 

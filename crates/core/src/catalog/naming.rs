@@ -26,7 +26,13 @@ pub fn short_hash(input: &str) -> String {
 pub fn entity_name(raw: &str) -> String {
     let replaced: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let trimmed = replaced.trim_matches(|c: char| !c.is_ascii_alphanumeric());
     if trimmed.is_empty() {
@@ -118,8 +124,9 @@ pub fn is_valid_namespace(namespace: &str) -> bool {
 pub fn is_valid_tag(tag: &str) -> bool {
     let part_ok = |p: &str| {
         !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b':' | b'+' | b'#'))
+            && p.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b':' | b'+' | b'#')
+            })
     };
     tag.len() <= MAX_LEN && tag.split('-').all(part_ok)
 }
@@ -135,10 +142,14 @@ pub fn owner_ref(raw: &str) -> Result<String, String> {
     };
     let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
     if kind != "group" && kind != "user" {
-        return Err(format!("owner {raw:?} must be a group or a user, not a {kind}"));
+        return Err(format!(
+            "owner {raw:?} must be a group or a user, not a {kind}"
+        ));
     }
     if !is_valid_namespace(namespace) {
-        return Err(format!("owner {raw:?} has an invalid namespace {namespace:?}"));
+        return Err(format!(
+            "owner {raw:?} has an invalid namespace {namespace:?}"
+        ));
     }
     if !is_valid_name(name) {
         return Err(format!("owner {raw:?} has an invalid name {name:?}"));
@@ -174,7 +185,11 @@ mod tests {
         assert!(is_valid_name(&name));
         assert_eq!(name, entity_name(&long), "stable");
         let other = "a".repeat(40) + "-" + &"b".repeat(39) + "c";
-        assert_ne!(entity_name(&other), name, "distinct originals stay distinct");
+        assert_ne!(
+            entity_name(&other),
+            name,
+            "distinct originals stay distinct"
+        );
     }
 
     #[test]
@@ -192,7 +207,10 @@ mod tests {
         assert_eq!(tag("env:prod").as_deref(), Some("env:prod"));
         assert_eq!(tag("Cost_Center").as_deref(), Some("cost-center"));
         assert_eq!(tag("a--b").as_deref(), Some("a-b"));
-        assert_eq!(tag("team=platform@acme.io").as_deref(), Some("team-platform-acme-io"));
+        assert_eq!(
+            tag("team=platform@acme.io").as_deref(),
+            Some("team-platform-acme-io")
+        );
         assert_eq!(tag("___"), None);
         for raw in ["x".repeat(100), "a-".repeat(40), "tf+aws".into()] {
             let t = tag(&raw).unwrap();
@@ -205,7 +223,10 @@ mod tests {
     #[test]
     fn owner_refs_are_completed() {
         assert_eq!(owner_ref("team-a").unwrap(), "group:default/team-a");
-        assert_eq!(owner_ref("Group:platform").unwrap(), "group:default/platform");
+        assert_eq!(
+            owner_ref("Group:platform").unwrap(),
+            "group:default/platform"
+        );
         assert_eq!(owner_ref("user:people/jdoe").unwrap(), "user:people/jdoe");
         assert!(owner_ref("component:x").is_err());
         assert!(owner_ref("group:Bad_NS/x").is_err());

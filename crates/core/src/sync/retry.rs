@@ -65,9 +65,16 @@ mod tests {
         for attempt in 1..=30 {
             let exp = (500u64 << (attempt - 1).min(20)).min(30_000);
             let d = policy.backoff_ms(attempt, &mut rng);
-            assert!(d >= exp / 2 && d <= exp, "attempt {attempt}: {d} not in [{}, {exp}]", exp / 2);
+            assert!(
+                d >= exp / 2 && d <= exp,
+                "attempt {attempt}: {d} not in [{}, {exp}]",
+                exp / 2
+            );
         }
         let draws: Vec<u64> = (0..5).map(|_| policy.backoff_ms(5, &mut rng)).collect();
-        assert!(draws.windows(2).any(|w| w[0] != w[1]), "jitter varies: {draws:?}");
+        assert!(
+            draws.windows(2).any(|w| w[0] != w[1]),
+            "jitter varies: {draws:?}"
+        );
     }
 }

@@ -163,7 +163,11 @@ pub fn describe_errors(errors: &Value) -> String {
             }
         })
         .collect();
-    if parts.is_empty() { "empty `errors` list".to_owned() } else { parts.join("; ") }
+    if parts.is_empty() {
+        "empty `errors` list".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }
 
 fn parse_resource(document: &str, value: &Value) -> Result<Resource, ParseError> {
@@ -173,14 +177,20 @@ fn parse_resource(document: &str, value: &Value) -> Result<Resource, ParseError>
             reason: "a resource object is not an object".to_owned(),
         });
     };
-    let kind = obj.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
-    let id = obj.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+    let kind = obj
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let id = obj
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     if kind.is_empty() || id.is_empty() {
         return Err(ParseError::NotJsonApi {
             document: document.to_owned(),
-            reason: format!(
-                "a resource object lacks `type` or `id` (type {kind:?}, id {id:?})"
-            ),
+            reason: format!("a resource object lacks `type` or `id` (type {kind:?}, id {id:?})"),
         });
     }
     let object_member = |key: &str| {
@@ -263,15 +273,29 @@ mod tests {
         .unwrap();
         assert_eq!(
             doc.pagination,
-            Pagination { current_page: Some(2), next_page: None, total_count: Some(7), next_link: None }
+            Pagination {
+                current_page: Some(2),
+                next_page: None,
+                total_count: Some(7),
+                next_link: None
+            }
         );
     }
 
     #[test]
     fn non_jsonapi_is_a_typed_error() {
-        assert!(matches!(parse_document("d", "[1,2]"), Err(ParseError::NotJsonApi { .. })));
-        assert!(matches!(parse_document("d", "{}"), Err(ParseError::NotJsonApi { .. })));
-        assert!(matches!(parse_document("d", "not json"), Err(ParseError::NotJson { .. })));
+        assert!(matches!(
+            parse_document("d", "[1,2]"),
+            Err(ParseError::NotJsonApi { .. })
+        ));
+        assert!(matches!(
+            parse_document("d", "{}"),
+            Err(ParseError::NotJsonApi { .. })
+        ));
+        assert!(matches!(
+            parse_document("d", "not json"),
+            Err(ParseError::NotJson { .. })
+        ));
         assert!(matches!(
             parse_document("d", r#"{"data":[{"type":"workspaces"}]}"#),
             Err(ParseError::NotJsonApi { .. })

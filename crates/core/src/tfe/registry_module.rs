@@ -34,11 +34,13 @@ impl RegistryModule {
     /// Reads a module from a `registry-modules` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
         let required = |key: &str| {
-            r.attr_text(key).map(str::to_owned).ok_or_else(|| ParseError::BadResource {
-                document: document.to_owned(),
-                resource: format!("registry-modules/{}", r.id),
-                reason: format!("attribute `{key}` is missing or not a non-empty string"),
-            })
+            r.attr_text(key)
+                .map(str::to_owned)
+                .ok_or_else(|| ParseError::BadResource {
+                    document: document.to_owned(),
+                    resource: format!("registry-modules/{}", r.id),
+                    reason: format!("attribute `{key}` is missing or not a non-empty string"),
+                })
         };
         let versions = r
             .attributes
@@ -46,7 +48,12 @@ impl RegistryModule {
             .and_then(Value::as_array)
             .map(|list| {
                 list.iter()
-                    .filter_map(|v| Some((v.get("version")?.as_str()?.to_owned(), v.get("status")?.as_str()?.to_owned())))
+                    .filter_map(|v| {
+                        Some((
+                            v.get("version")?.as_str()?.to_owned(),
+                            v.get("status")?.as_str()?.to_owned(),
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -71,7 +78,12 @@ impl RegistryModule {
     /// The newest version whose status is `ok`, preferring releases: Terraform's version
     /// constraints skip pre-releases, so `2.0.0-rc1` is only "latest" when nothing else is usable.
     pub fn latest_usable_version(&self) -> Option<&str> {
-        let ok = || self.versions.iter().filter(|(_, s)| s == "ok").map(|(v, _)| v.as_str());
+        let ok = || {
+            self.versions
+                .iter()
+                .filter(|(_, s)| s == "ok")
+                .map(|(v, _)| v.as_str())
+        };
         ok().filter(|v| !v.contains('-'))
             .max_by(|a, b| compare_versions(a, b))
             .or_else(|| ok().max_by(|a, b| compare_versions(a, b)))
@@ -107,7 +119,10 @@ impl ModuleDetails {
         required_inputs.sort();
         Some(ModuleDetails {
             path: format!("{namespace}/{name}/{provider}"),
-            version: root.get("version").and_then(Value::as_str).map(str::to_owned),
+            version: root
+                .get("version")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             required_inputs,
         })
     }
