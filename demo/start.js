@@ -2,6 +2,8 @@
 // The demo: a real Backstage backend (createBackend, the catalog backend, this plugin) syncing an
 // embedded sample TFE organization served by the project's fake TFE. Prints what to curl.
 //   node demo/start.js [--port 7007]
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { startFakeTfe, generateOrganization } = require('../tests/fake-tfe');
@@ -15,23 +17,42 @@ async function main() {
   process.env.FAKE_TFE_URL = fake.url;
   process.env.TFE_TOKEN = token;
   process.env.DEMO_PORT = values.port;
+  // A service running on one of the workspaces, annotated as the GlobalLogic card expects.
+  const sample = org.workspaces.find(w => w.relationships['current-run'].data).attributes.name;
+  const catalogFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfe-catalog-demo-')), 'catalog-info.yaml');
+  fs.writeFileSync(catalogFile, [
+    'apiVersion: backstage.io/v1alpha1', 'kind: Component',
+    `metadata: {name: payments, annotations: {terraform/organization: acme, terraform/workspace: ${sample}}}`,
+    'spec: {type: service, lifecycle: production, owner: group:default/platform-team}', '',
+  ].join('\n'));
+  process.env.DEMO_CATALOG_FILE = catalogFile;
   process.argv.push('--config', path.join(__dirname, 'app-config.yaml'));
 
   const { createBackend } = require('@backstage/backend-defaults');
   const backend = createBackend();
   backend.add(require('@backstage/plugin-catalog-backend'));
   backend.add(require('@tfe-catalog/backstage-plugin-terraform-backend'));
+  // The entity page of js-frontend's dev app: our cards beside the GlobalLogic card.
+  backend.add(await require('../tests/browser/harness').devAppFeature());
   await backend.start();
 
   const base = `http://localhost:${values.port}`;
-  const sample = org.workspaces[0].attributes.name;
+  const template = org.modules[0].attributes;
   console.log(`
 tfe-catalog demo is running: Backstage at ${base}, a fake TFE organization "acme" (${org.workspaces.length} workspaces) at ${fake.url}.
-The first sync runs now; entities appear within a few seconds. Try:
+The first sync runs now; entities appear within a few seconds. Open in a browser:
+
+  ${base}/catalog/default/component/payments          (a service: our card and the GlobalLogic card)
+  ${base}/catalog/default/component/payments/terraform-runs   (GlobalLogic's runs table, plan logs)
+  ${base}/catalog/acme/resource/${sample}
+  ${base}/catalog/acme/component/${template.name}-${template.provider}   (a blueprint and its instances)
+
+or curl:
 
   curl -s '${base}/api/catalog/entities?filter=kind=resource' | head -c 2000
   curl -s '${base}/api/catalog/entities/by-name/resource/acme/${sample}'
   curl -s '${base}/api/catalog/entity-facets?facet=metadata.annotations.terraform.io/run-status-bucket'
+  curl -s '${base}/api/terraform/entity/component/default/payments/status'
   curl -s '${base}/api/terraform/health'
 
 Press Ctrl-C to stop.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and builds everything: the wasm target, wasm-bindgen-cli, the npm
-# dependencies, the core for Node (wasm-bindgen) and the host CLI (which embeds the wasmtime guest).
+# dependencies, the core for Node (wasm-bindgen), the host CLI (which embeds the wasmtime guest),
+# and the frontend package with its dev app (js-frontend, its own npm install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +29,12 @@ wasm-bindgen --target nodejs --out-dir js-shim/wasm target/wasm32-unknown-unknow
 
 step "building the host CLI (tfe-catalog, embedding the wasmtime guest)"
 cargo build -p tfe-catalog-host ${CARGO_PROFILE_FLAG:-}
+
+if [ ! -d js-frontend/node_modules ] || [ js-frontend/package-lock.json -nt js-frontend/node_modules/.package-lock.json ]; then
+  # Its own install: Backstage frontends pin React 18 while the GlobalLogic card (a dev dependency,
+  # for the side-by-side page) still declares React 17 peers; js-frontend/.npmrc allows that there only.
+  step "installing the frontend package's npm dependencies (about 1 minute, once)"
+  (cd js-frontend && npm ci --no-audit --no-fund)
+fi
+step "building the frontend package (js-frontend/dist) and its dev app (js-frontend/dev/dist)"
+(cd js-frontend && node build.js && node dev/build.js)

@@ -30,5 +30,18 @@ test('the demo serves the sample organization in a real Backstage catalog', asyn
   const curl = /curl -s '([^']+\/by-name\/[^']+)'/.exec(output)[1];
   const one = await getJson(curl);
   assert.equal(one.kind, 'Resource');
+  // The pages it prints serve the dev app, and the service's card has its workspace.
+  const pages = [...output.matchAll(/^ {2}(http:\/\/\S+\/catalog\/\S+)/gm)].map(m => m[1]);
+  assert.equal(pages.length, 4, output);
+  for (const page of pages) {
+    const res = await fetch(page);
+    assert.equal(res.status, 200, page);
+    assert.match(await res.text(), /<div id="root">/);
+  }
+  const status = await eventually(async () => {
+    const s = await getJson(`${base}/api/terraform/entity/component/default/payments/status`);
+    return s.workspaces.length === 1 && s;
+  }, { what: 'the demo service linked to its workspace' });
+  assert.ok(status.workspaces[0].run.id.startsWith('run-'));
   assert.ok(!/demo-[a-z0-9]{6,}/.test(output), 'the demo token never reaches the logs');
 });

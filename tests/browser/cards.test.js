@@ -1,0 +1,166 @@
+'use strict';
+// The entity-page cards in headless Chromium: our EntityTerraformCard / EntityTerraformBlueprintCard
+// and the published GlobalLogic card, in a Backstage app (createApp), against a real Backstage
+// backend running our plugin on the fake TFE. Assertions are on what a person sees. Screenshots go
+// to $SCREENSHOTS_DIR (a temporary directory unless set; SCREENSHOTS_DIR=docs/screenshots refreshes
+// the README's).
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { FakeTfe, startFakeTfe, generateOrganization } = require('../fake-tfe');
+const { databaseIds, startBackstage, eventually, queryEntities } = require('../node/backstage');
+const { devAppFeature, launchChromium } = require('./harness');
+
+const SCREENSHOTS = path.resolve(process.env.SCREENSHOTS_DIR ?? path.join(os.tmpdir(), 'tfe-catalog-screenshots'));
+const TIMEOUT = 30_000;
+
+/** A catalog-info.yaml with the given Components; returns its path. */
+function catalogFile(components) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfe-catalog-'));
+  const file = path.join(dir, 'catalog-info.yaml');
+  fs.writeFileSync(file, components.map(({ name, annotations }) => [
+    'apiVersion: backstage.io/v1alpha1', 'kind: Component',
+    `metadata: {name: ${name}, annotations: ${JSON.stringify(annotations)}}`,
+    'spec: {type: service, lifecycle: production, owner: group:default/team-a}',
+  ].join('\n')).join('\n---\n') + '\n');
+  return file;
+}
+
+async function start(t, { org, down = false, components }) {
+  const fake = await startFakeTfe({ organizations: [org], tokens: { t: [org.name] } });
+  if (down) fake.setFaults({ down: true });
+  const { backend, baseUrl } = await startBackstage({
+    databaseId: databaseIds()[0],
+    features: [await devAppFeature()],
+    config: {
+      catalog: { processingInterval: { seconds: 1 }, locations: [{ type: 'file', target: catalogFile(components) }] },
+      terraform: {
+        organizations: [{
+          baseUrl: fake.url, organization: org.name, token: 't', webhookToken: 'h', retry: { maxAttempts: 2 },
+          schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
+        }],
+      },
+    },
+  });
+  const app = { url: baseUrl };
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const consoleErrors = [];
+  page.on('pageerror', e => consoleErrors.push(e.message));
+  if (process.env.DEBUG_BROWSER) page.on('console', m => process.stderr.write(`[browser] ${m.type()} ${m.text()}\n`));
+  t.after(async () => {
+    // What the page showed last: the first thing to look at when an assertion timed out.
+    await page.screenshot({ path: path.join(os.tmpdir(), `tfe-catalog-${t.name.slice(0, 20).replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+    await browser.close();
+    await backend.stop();
+    await fake.close();
+  });
+  return { fake, baseUrl, app, page, consoleErrors };
+}
+
+const card = (page, which) => page.locator(`[data-card="${which}"]`);
+/** Backstage's external links read "<text>, Opens in a new window" to screen readers. */
+const linkNamed = (scope, text) => scope.getByRole('link', { name: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) });
+
+test('both cards show the current run and drift, follow a webhook, and our blueprint card lists instances', async t => {
+  const org = generateOrganization({ name: 'acme', workspaces: 12, seed: 5 });
+  const ws = org.workspaces.find(w => {
+    const run = org.runs.get(w.relationships['current-run'].data?.id);
+    return run && run.attributes.status === 'applied';
+  });
+  assert.ok(ws, 'the generated organization has an applied workspace');
+  const run = org.runs.get(ws.relationships['current-run'].data.id);
+  const name = ws.attributes.name;
+  const { fake, baseUrl, app, page, consoleErrors } = await start(t, {
+    org,
+    components: [
+      { name: 'payments', annotations: { 'terraform/organization': 'acme', 'terraform/workspace': name } },
+      { name: 'misspelt', annotations: { 'terraform/organization': 'acme', 'terraform/workspace': 'no-such-workspace' } },
+    ],
+  });
+  await eventually(async () => (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' })).length === 12, { what: 'the sync' });
+  await eventually(async () => (await fetch(`${baseUrl}/api/catalog/entities/by-name/component/default/payments`)).ok, { what: 'the component' });
+  // Drift, reported by TFE's health-assessment notification.
+  const assessed = await FakeTfe.sendNotification(`${baseUrl}/api/terraform/notifications/acme`, fake.assessmentNotification('acme', ws.id, { drifted: 2, undrifted: 9 }), 'h');
+  assert.equal(assessed.status, 202);
+  await eventually(async () => {
+    const res = await fetch(`${baseUrl}/api/terraform/organizations/acme/workspaces/${name}/assessment-results`);
+    return res.ok && (await res.json()).length === 1;
+  }, { what: 'the assessment applied' });
+
+  await page.goto(`${app.url}/catalog/default/component/payments?poll=1000`);
+  const ours = card(page, 'tfe-catalog');
+  await linkNamed(ours, name).waitFor({ timeout: TIMEOUT });
+  await ours.getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+  await ours.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT }); // from the run's details
+  await ours.getByText('fake-user').waitFor({ timeout: TIMEOUT });
+  await ours.getByText(/drifted: 2 resources changed outside Terraform/).waitFor({ timeout: TIMEOUT });
+  await ours.getByText(/\d+ to add, \d+ to change, \d+ to destroy/).waitFor({ timeout: TIMEOUT });
+  assert.equal(await linkNamed(ours, name).getAttribute('href'), `${fake.url}/app/acme/workspaces/${name}`);
+  assert.equal(await linkNamed(ours, run.id).getAttribute('href'), `${fake.url}/app/acme/workspaces/${name}/runs/${run.id}`);
+
+  const theirs = card(page, 'globallogic');
+  await theirs.getByText(`Latest run for ${name}`).waitFor({ timeout: TIMEOUT });
+  await theirs.getByText('applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+  await theirs.getByText(/triggered a run/).waitFor({ timeout: TIMEOUT });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'entity-page.png'), fullPage: true });
+
+  // GlobalLogic's runs table (its entity tab); the plan log it opens comes through our route.
+  await page.goto(`${app.url}/catalog/default/component/payments/terraform-runs`);
+  const runsTable = card(page, 'globallogic-runs');
+  await runsTable.getByText(`Runs for ${name}`).first().waitFor({ timeout: TIMEOUT });
+  await runsTable.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT });
+  await runsTable.locator(`[data-testid="open-logs-${run.id}"]`).click();
+  await page.getByText(`Terraform will perform the following actions (${run.id}):`).waitFor({ timeout: TIMEOUT });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'globallogic-runs-and-plan-log.png') });
+  await page.goto(`${app.url}/catalog/default/component/payments?poll=1000`);
+  await ours.getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+
+  // A webhook moves the workspace on: our card follows by itself, without a reload.
+  const payload = fake.runNotification('acme', ws.id, 'errored', 'run:errored');
+  assert.equal((await FakeTfe.sendNotification(`${baseUrl}/api/terraform/notifications/acme`, payload, 'h')).status, 202);
+  await ours.getByText('Errored', { exact: true }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await ours.locator('[data-bucket="failure"]').count(), 1);
+
+  // Empty state (ours) and not-found error (theirs) for a workspace that is not in the catalog.
+  await page.goto(`${app.url}/catalog/default/component/misspelt?poll=0`);
+  await card(page, 'tfe-catalog').getByText('No Terraform workspace').waitFor({ timeout: TIMEOUT });
+  await card(page, 'globallogic').getByText(/no workspace no-such-workspace of organization acme/).waitFor({ timeout: TIMEOUT });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'empty-state.png'), fullPage: true });
+
+  // A blueprint template's page lists its instances.
+  const templates = (await queryEntities(baseUrl, { kind: 'component', namespace: 'acme' }))
+    .filter(e => e.metadata.annotations?.['terraform.io/template'] === 'true');
+  const instances = (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' }))
+    .filter(e => e.metadata.annotations?.['terraform.io/blueprint'] === templates[0]?.metadata.annotations['terraform.io/module-path']);
+  assert.ok(instances.length > 0, 'some workspace instantiates the first template');
+  await page.goto(`${app.url}/catalog/acme/component/${templates[0].metadata.name}?poll=0`);
+  const blueprint = card(page, 'tfe-catalog');
+  await blueprint.getByText('Terraform instances').waitFor({ timeout: TIMEOUT });
+  for (const instance of instances) {
+    await linkNamed(blueprint, instance.metadata.annotations['terraform.io/workspace-name']).waitFor({ timeout: TIMEOUT });
+  }
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'blueprint.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('TFE down and nothing cached: both cards show an error', async t => {
+  const org = generateOrganization({ name: 'acme', workspaces: 3, seed: 9 });
+  const name = org.workspaces[0].attributes.name;
+  const { baseUrl, app, page } = await start(t, {
+    org,
+    down: true,
+    components: [{ name: 'payments', annotations: { 'terraform/organization': 'acme', 'terraform/workspace': name } }],
+  });
+  await eventually(async () => (await fetch(`${baseUrl}/api/catalog/entities/by-name/component/default/payments`)).ok, { what: 'the component' });
+  await eventually(async () => (await fetch(`${baseUrl}/api/terraform/organizations/acme/workspaces/${name}/latestRun`)).status === 503, { what: 'the failed sync reported' });
+  await page.goto(`${app.url}/catalog/default/component/payments?poll=0`);
+  const ours = card(page, 'tfe-catalog');
+  await ours.getByText('Terraform status unavailable').waitFor({ timeout: TIMEOUT });
+  await ours.getByText(/could not be read from TFE yet/).first().waitFor({ timeout: TIMEOUT });
+  await card(page, 'globallogic').getByText(/Terraform organization acme could not be read from TFE yet/).waitFor({ timeout: TIMEOUT });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'tfe-down.png'), fullPage: true });
+});
