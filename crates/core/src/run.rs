@@ -689,6 +689,51 @@ mod tests {
     }
 
     #[test]
+    fn a_workspace_status_names_its_blueprint_and_tfe_links() {
+        let mut entity = crate::map_documents(
+            &[crate::SourceDocument {
+                name: "w".into(),
+                text: r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}},"current-run":{"data":{"id":"run-0"}}}},"included":[{"id":"run-0","type":"runs","attributes":{"status":"applied"}}]}"#.into(),
+            }],
+            &Default::default(),
+        )
+        .unwrap()
+        .remove(0);
+        let status = workspace_status(&entity, None);
+        assert_eq!(status.blueprint, None);
+        assert_eq!(
+            status.links["workspace"],
+            "https://app.terraform.io/app/acme/workspaces/net"
+        );
+        assert_eq!(
+            status.links["run"],
+            "https://app.terraform.io/app/acme/workspaces/net/runs/run-0"
+        );
+        entity
+            .metadata
+            .annotations
+            .insert(a::BLUEPRINT.into(), "acme/vpc/aws".into());
+        entity
+            .metadata
+            .annotations
+            .insert(a::BLUEPRINT_VERSION.into(), "3.1.0".into());
+        entity.spec.depends_on = vec!["component:acme/vpc-aws".into()];
+        let blueprint = workspace_status(&entity, None).blueprint.unwrap();
+        assert_eq!(
+            (
+                blueprint.path.as_str(),
+                blueprint.version.as_deref(),
+                blueprint.entity_ref.as_deref()
+            ),
+            (
+                "acme/vpc/aws",
+                Some("3.1.0"),
+                Some("component:acme/vpc-aws")
+            )
+        );
+    }
+
+    #[test]
     fn notifications_move_records_forward_only() {
         let fetched = record_from_document(RUN_DOC, &ctx()).unwrap();
         let later = record_from_event(
