@@ -8,10 +8,7 @@ use std::process::Command;
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let workspace = manifest_dir
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root exists");
+    let workspace = manifest_dir.join("../..").canonicalize().expect("workspace root exists");
     for watched in [
         "Cargo.toml",
         "crates/core/src",
@@ -20,31 +17,15 @@ fn main() {
         "crates/wasm/Cargo.toml",
         "Cargo.lock",
     ] {
-        println!(
-            "cargo:rerun-if-changed={}",
-            workspace.join(watched).display()
-        );
+        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
     // A target dir of its own: the outer build holds the lock on `target/`.
     let target_dir = workspace.join("target/guest");
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
         .current_dir(&workspace)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "tfe-catalog-wasm",
-            "--features",
-            "cabi",
-        ])
-        .args([
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm",
-            "--target-dir",
-        ])
+        .args(["build", "--quiet", "-p", "tfe-catalog-wasm", "--features", "cabi"])
+        .args(["--target", "wasm32-unknown-unknown", "--profile", "wasm", "--target-dir"])
         .arg(&target_dir)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("RUSTFLAGS")

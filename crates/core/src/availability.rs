@@ -56,15 +56,8 @@ pub fn record(previous: Option<OrganizationHealth>, outcome: &SyncOutcome) -> Or
         organization: outcome.organization.clone(),
         ..OrganizationHealth::default()
     });
-    let newest = [&health.last_success_at, &health.failed_at]
-        .into_iter()
-        .flatten()
-        .max();
-    if newest
-        .and_then(|n| crate::run::millis(n))
-        .zip(crate::run::millis(&outcome.at))
-        .is_some_and(|(n, o)| o < n)
-    {
+    let newest = [&health.last_success_at, &health.failed_at].into_iter().flatten().max();
+    if newest.and_then(|n| crate::run::millis(n)).zip(crate::run::millis(&outcome.at)).is_some_and(|(n, o)| o < n) {
         return health;
     }
     match &outcome.error {
@@ -101,11 +94,7 @@ pub fn problem(health: &OrganizationHealth) -> Option<Problem> {
             false,
         ),
     };
-    Some(Problem {
-        organization: health.organization.clone(),
-        message,
-        no_data,
-    })
+    Some(Problem { organization: health.organization.clone(), message, no_data })
 }
 
 #[cfg(test)]
@@ -113,26 +102,15 @@ mod tests {
     use super::*;
 
     fn outcome(at: &str, error: Option<&str>) -> SyncOutcome {
-        SyncOutcome {
-            organization: "acme".into(),
-            at: at.into(),
-            error: error.map(str::to_owned),
-        }
+        SyncOutcome { organization: "acme".into(), at: at.into(), error: error.map(str::to_owned) }
     }
 
     #[test]
     fn a_failure_before_any_success_means_no_data() {
-        let h = record(
-            None,
-            &outcome("2026-11-24T10:00:00Z", Some("TFE answered 503")),
-        );
+        let h = record(None, &outcome("2026-11-24T10:00:00Z", Some("TFE answered 503")));
         let p = problem(&h).unwrap();
         assert!(p.no_data);
-        assert!(
-            p.message.contains("could not be read from TFE yet"),
-            "{}",
-            p.message
-        );
+        assert!(p.message.contains("could not be read from TFE yet"), "{}", p.message);
         assert!(p.message.contains("TFE answered 503"));
     }
 
@@ -143,11 +121,7 @@ mod tests {
         let failed = record(Some(ok), &outcome("2026-11-24T10:30:00Z", Some("timeout")));
         let p = problem(&failed).unwrap();
         assert!(!p.no_data);
-        assert!(
-            p.message.contains("shown as of 2026-11-24T10:00:00Z"),
-            "{}",
-            p.message
-        );
+        assert!(p.message.contains("shown as of 2026-11-24T10:00:00Z"), "{}", p.message);
         let again = record(Some(failed), &outcome("2026-11-24T11:00:00Z", None));
         assert_eq!(problem(&again), None);
     }
@@ -155,10 +129,7 @@ mod tests {
     #[test]
     fn older_outcomes_change_nothing() {
         let ok = record(None, &outcome("2026-11-24T11:00:00Z", None));
-        let late = record(
-            Some(ok.clone()),
-            &outcome("2026-11-24T10:00:00Z", Some("late failure")),
-        );
+        let late = record(Some(ok.clone()), &outcome("2026-11-24T10:00:00Z", Some("late failure")));
         assert_eq!(late, ok);
     }
 }

@@ -98,50 +98,29 @@ pub struct GlValidation {
 pub fn runs(workspace: &Entity, records: &[RunRecord], base_url: &str) -> Vec<GlRun> {
     let ann = &workspace.metadata.annotations;
     let name = ann.get(a::WORKSPACE_NAME).cloned();
-    let gl = |id: &str,
-              status: &str,
-              message: Option<String>,
-              created_at: Option<String>,
-              by: Option<GlUser>| GlRun {
+    let gl = |id: &str, status: &str, message: Option<String>, created_at: Option<String>, by: Option<GlUser>| GlRun {
         id: id.to_owned(),
         message,
         status: status.to_owned(),
         created_at,
         confirmed_by: by,
-        plan: Some(GlPlan {
-            logs: format!("{}/run/{id}/plan-log", base_url.trim_end_matches('/')),
-        }),
+        plan: Some(GlPlan { logs: format!("{}/run/{id}/plan-log", base_url.trim_end_matches('/')) }),
         workspace: name.clone().map(|name| GlWorkspace { name }),
     };
     let mut out: Vec<GlRun> = records
         .iter()
         .map(|r| {
             let summary = r.summary.as_ref();
-            let created = summary
-                .and_then(|s| s.created_at.clone())
-                .or_else(|| r.updated_at.clone());
-            let by = summary.and_then(|s| s.created_by.as_ref()).map(|u| GlUser {
-                name: u.username.clone(),
-                avatar: u.avatar_url.clone(),
-            });
-            gl(
-                &r.run_id,
-                &r.status,
-                summary.and_then(|s| s.message.clone()),
-                created,
-                by,
-            )
+            let created = summary.and_then(|s| s.created_at.clone()).or_else(|| r.updated_at.clone());
+            let by = summary
+                .and_then(|s| s.created_by.as_ref())
+                .map(|u| GlUser { name: u.username.clone(), avatar: u.avatar_url.clone() });
+            gl(&r.run_id, &r.status, summary.and_then(|s| s.message.clone()), created, by)
         })
         .collect();
     if let (Some(id), Some(status)) = (ann.get(a::RUN_ID), ann.get(a::RUN_STATUS)) {
         if !out.iter().any(|r| &r.id == id) {
-            out.push(gl(
-                id,
-                status,
-                None,
-                ann.get(a::RUN_UPDATED_AT).cloned(),
-                None,
-            ));
+            out.push(gl(id, status, None, ann.get(a::RUN_UPDATED_AT).cloned(), None));
         }
     }
     // RFC 3339 timestamps in one zone order as text; runs without one go last.
@@ -151,10 +130,7 @@ pub fn runs(workspace: &Entity, records: &[RunRecord], base_url: &str) -> Vec<Gl
 
 /// The runs of several workspaces (`terraform/workspaces: a,b`), merged newest first.
 pub fn runs_of(workspaces: &[WorkspaceRuns], base_url: &str) -> Vec<GlRun> {
-    let mut out: Vec<GlRun> = workspaces
-        .iter()
-        .flat_map(|w| runs(&w.entity, &w.records, base_url))
-        .collect();
+    let mut out: Vec<GlRun> = workspaces.iter().flat_map(|w| runs(&w.entity, &w.records, base_url)).collect();
     out.sort_by(|x, y| y.created_at.cmp(&x.created_at));
     out
 }
@@ -176,12 +152,7 @@ pub fn assessment(workspace: &Entity) -> Option<GlAssessment> {
     let number = |key: &str| ann.get(key).and_then(|v| v.parse().ok()).unwrap_or(0);
     let checks_failed = number(a::DRIFT_CHECKS_FAILED);
     Some(GlAssessment {
-        id: format!(
-            "{}-{}",
-            ann.get(a::WORKSPACE_ID)?,
-            ann.get(a::DRIFT_ASSESSED_AT)
-                .map_or("latest", String::as_str)
-        ),
+        id: format!("{}-{}", ann.get(a::WORKSPACE_ID)?, ann.get(a::DRIFT_ASSESSED_AT).map_or("latest", String::as_str)),
         workspace_name: ann.get(a::WORKSPACE_NAME)?.clone(),
         drift_metrics: GlDrift {
             drifted: state == "drifted",

@@ -42,8 +42,7 @@ pub mod sync;
 pub mod tfe;
 
 pub use catalog::{
-    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents,
-    map_documents_to_json, map_request,
+    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json, map_request,
 };
 pub use error::{MapError, ParseError, SyncError};
 pub use status::StatusBucket;

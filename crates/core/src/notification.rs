@@ -35,18 +35,11 @@ pub enum SignatureError {
 
 /// Checks `signature` (hex HMAC-SHA512 of `body` keyed with `token`) in constant time. With no
 /// token configured TFE sends no signature, and any request is accepted.
-pub fn verify_signature(
-    token: Option<&str>,
-    body: &[u8],
-    signature: Option<&str>,
-) -> Result<(), SignatureError> {
+pub fn verify_signature(token: Option<&str>, body: &[u8], signature: Option<&str>) -> Result<(), SignatureError> {
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Ok(());
     };
-    let signature = signature
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or(SignatureError::Missing)?;
+    let signature = signature.map(str::trim).filter(|s| !s.is_empty()).ok_or(SignatureError::Missing)?;
     let expected = hex::decode(signature).map_err(|_| SignatureError::Malformed)?;
     if expected.len() != 64 {
         return Err(SignatureError::Malformed);
@@ -54,8 +47,7 @@ pub fn verify_signature(
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = Hmac::<Sha512>::new_from_slice(token.as_bytes()).expect("any key length");
     mac.update(body);
-    mac.verify_slice(&expected)
-        .map_err(|_| SignatureError::Mismatch)
+    mac.verify_slice(&expected).map_err(|_| SignatureError::Mismatch)
 }
 
 /// The signature TFE would send for `body` (used by the fake TFE's tests and the CLI).
@@ -159,14 +151,8 @@ pub struct DriftState {
     pub assessed_at: Option<String>,
 }
 
-const RUN_TRIGGERS: &[&str] = &[
-    "run:created",
-    "run:planning",
-    "run:needs_attention",
-    "run:applying",
-    "run:completed",
-    "run:errored",
-];
+const RUN_TRIGGERS: &[&str] =
+    &["run:created", "run:planning", "run:needs_attention", "run:applying", "run:completed", "run:errored"];
 const WORKSPACE_TRIGGERS: &[&str] = &[
     "assessment:drifted",
     "assessment:check_failure",
@@ -179,18 +165,14 @@ const WORKSPACE_TRIGGERS: &[&str] = &[
 /// Parses a notification body (after [`verify_signature`]).
 pub fn parse_notification(body: &[u8]) -> Result<Notification, ParseError> {
     let name = "notification";
-    let root: Value = serde_json::from_slice(body).map_err(|e| ParseError::NotJson {
-        document: name.into(),
-        reason: e.to_string(),
-    })?;
+    let root: Value = serde_json::from_slice(body)
+        .map_err(|e| ParseError::NotJson { document: name.into(), reason: e.to_string() })?;
     let bad = |reason: &str| ParseError::BadResource {
         document: name.into(),
         resource: "payload".into(),
         reason: reason.into(),
     };
-    let root = root
-        .as_object()
-        .ok_or_else(|| bad("the body is not a JSON object"))?;
+    let root = root.as_object().ok_or_else(|| bad("the body is not a JSON object"))?;
     let version = match root.get("payload_version") {
         Some(Value::Number(n)) => n.as_u64(),
         Some(Value::String(s)) => s.trim().parse().ok(),
@@ -205,18 +187,11 @@ pub fn parse_notification(body: &[u8]) -> Result<Notification, ParseError> {
 }
 
 fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+    map.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 fn parse_run_payload(root: &Map<String, Value>) -> Option<Notification> {
-    let first = root
-        .get("notifications")?
-        .as_array()?
-        .first()?
-        .as_object()?;
+    let first = root.get("notifications")?.as_array()?.first()?.as_object()?;
     let trigger = text(first, "trigger")?;
     if trigger == "verification" {
         return Some(Notification::Verification);
@@ -264,9 +239,7 @@ fn parse_workspace_payload(root: &Map<String, Value>) -> Option<Notification> {
 }
 
 fn drift(trigger: &str, details: &Map<String, Value>) -> Option<DriftState> {
-    let result = details
-        .get("new_assessment_result")
-        .and_then(Value::as_object);
+    let result = details.get("new_assessment_result").and_then(Value::as_object);
     let number = |key: &str| result.and_then(|r| r.get(key)).and_then(Value::as_u64);
     let state = match trigger {
         "assessment:drifted" => "drifted",
@@ -294,31 +267,13 @@ mod tests {
     fn signatures_are_checked_on_the_raw_bytes() {
         let sig = sign("s3cret", RUN.as_bytes());
         assert_eq!(sig.len(), 128);
-        assert_eq!(
-            verify_signature(Some("s3cret"), RUN.as_bytes(), Some(&sig)),
-            Ok(())
-        );
-        assert_eq!(
-            verify_signature(Some("s3cret"), RUN.as_bytes(), Some(&sig.to_uppercase())),
-            Ok(())
-        );
+        assert_eq!(verify_signature(Some("s3cret"), RUN.as_bytes(), Some(&sig)), Ok(()));
+        assert_eq!(verify_signature(Some("s3cret"), RUN.as_bytes(), Some(&sig.to_uppercase())), Ok(()));
         let altered = RUN.replace("canceled", "applied");
-        assert_eq!(
-            verify_signature(Some("s3cret"), altered.as_bytes(), Some(&sig)),
-            Err(SignatureError::Mismatch)
-        );
-        assert_eq!(
-            verify_signature(Some("other"), RUN.as_bytes(), Some(&sig)),
-            Err(SignatureError::Mismatch)
-        );
-        assert_eq!(
-            verify_signature(Some("s3cret"), RUN.as_bytes(), None),
-            Err(SignatureError::Missing)
-        );
-        assert_eq!(
-            verify_signature(Some("s3cret"), RUN.as_bytes(), Some("abc")),
-            Err(SignatureError::Malformed)
-        );
+        assert_eq!(verify_signature(Some("s3cret"), altered.as_bytes(), Some(&sig)), Err(SignatureError::Mismatch));
+        assert_eq!(verify_signature(Some("other"), RUN.as_bytes(), Some(&sig)), Err(SignatureError::Mismatch));
+        assert_eq!(verify_signature(Some("s3cret"), RUN.as_bytes(), None), Err(SignatureError::Missing));
+        assert_eq!(verify_signature(Some("s3cret"), RUN.as_bytes(), Some("abc")), Err(SignatureError::Malformed));
         assert_eq!(verify_signature(None, RUN.as_bytes(), None), Ok(()));
     }
 
@@ -333,9 +288,7 @@ mod tests {
 
     #[test]
     fn run_events_are_parsed_and_bucketed() {
-        let Notification::Run(event) = parse_notification(RUN.as_bytes()).unwrap() else {
-            panic!()
-        };
+        let Notification::Run(event) = parse_notification(RUN.as_bytes()).unwrap() else { panic!() };
         assert_eq!(event.run_status, "canceled");
         assert_eq!(event.bucket, StatusBucket::Canceled);
         assert!(event.is_final);
@@ -346,10 +299,7 @@ mod tests {
     #[test]
     fn the_verification_payload_is_all_nulls() {
         let body = r#"{"payload_version":1,"notification_configuration_id":"nc-1","run_url":null,"run_id":null,"run_message":null,"run_created_at":null,"run_created_by":null,"workspace_id":null,"workspace_name":null,"organization_name":null,"notifications":[{"message":"Verification of test","trigger":"verification","run_status":null,"run_updated_at":null,"run_updated_by":null}]}"#;
-        assert_eq!(
-            parse_notification(body.as_bytes()).unwrap(),
-            Notification::Verification
-        );
+        assert_eq!(parse_notification(body.as_bytes()).unwrap(), Notification::Verification);
     }
 
     #[test]
@@ -358,28 +308,16 @@ mod tests {
             let body = format!(
                 r#"{{"payload_version":{version},"notification_configuration_url":"https://app.terraform.io/api/v2/notification-configurations/nc-1","trigger_scope":"assessment","trigger":"assessment:drifted","message":"Drift Detected","details":{{"new_assessment_result":{{"id":"asmtres-1","drifted":true,"resources_drifted":3,"resources_undrifted":10,"checks_failed":0,"created_at":"2026-11-20T10:00:00Z"}},"workspace_id":"ws-1","workspace_name":"net","organization_name":"acme"}}}}"#
             );
-            let Notification::Workspace(event) = parse_notification(body.as_bytes()).unwrap()
-            else {
-                panic!()
-            };
+            let Notification::Workspace(event) = parse_notification(body.as_bytes()).unwrap() else { panic!() };
             let drift = event.drift.unwrap();
-            assert_eq!(
-                (drift.state.as_str(), drift.resources_drifted),
-                ("drifted", Some(3))
-            );
+            assert_eq!((drift.state.as_str(), drift.resources_drifted), ("drifted", Some(3)));
             assert_eq!(event.workspace_id.as_deref(), Some("ws-1"));
         }
-        for trigger in [
-            "workspace:auto_destroy_run_results",
-            "workspace:auto_destroy_results",
-        ] {
+        for trigger in ["workspace:auto_destroy_run_results", "workspace:auto_destroy_results"] {
             let body = format!(
                 r#"{{"payload_version":"2","trigger_scope":"workspace","trigger":"{trigger}","details":{{}}}}"#
             );
-            assert!(matches!(
-                parse_notification(body.as_bytes()).unwrap(),
-                Notification::Workspace(_)
-            ));
+            assert!(matches!(parse_notification(body.as_bytes()).unwrap(), Notification::Workspace(_)));
         }
     }
 
@@ -388,22 +326,11 @@ mod tests {
         let unknown = RUN.replace("run:errored", "run:teleported");
         assert_eq!(
             parse_notification(unknown.as_bytes()).unwrap(),
-            Notification::Unknown {
-                trigger: "run:teleported".into()
-            }
+            Notification::Unknown { trigger: "run:teleported".into() }
         );
-        assert!(matches!(
-            parse_notification(b"{nope"),
-            Err(ParseError::NotJson { .. })
-        ));
-        assert!(matches!(
-            parse_notification(b"[]"),
-            Err(ParseError::BadResource { .. })
-        ));
-        assert!(matches!(
-            parse_notification(br#"{"payload_version":3}"#),
-            Err(ParseError::BadResource { .. })
-        ));
+        assert!(matches!(parse_notification(b"{nope"), Err(ParseError::NotJson { .. })));
+        assert!(matches!(parse_notification(b"[]"), Err(ParseError::BadResource { .. })));
+        assert!(matches!(parse_notification(br#"{"payload_version":3}"#), Err(ParseError::BadResource { .. })));
         let no_run_id = RUN.replace("\"run_id\":\"run-FwnENkvDnrpyFC7M\",", "");
         assert!(parse_notification(no_run_id.as_bytes()).is_err());
     }

@@ -30,28 +30,16 @@ fn identifier(e: &Entity) -> String {
 }
 
 fn annotation(e: &Entity, key: &str) -> Value {
-    e.metadata
-        .annotations
-        .get(key)
-        .map_or(Value::Null, |v| json!(v))
+    e.metadata.annotations.get(key).map_or(Value::Null, |v| json!(v))
 }
 
 fn repo_url(e: &Entity) -> Value {
-    e.metadata
-        .links
-        .iter()
-        .find(|l| l.link_type.as_deref() == Some("source"))
-        .map_or(Value::Null, |l| json!(l.url))
+    e.metadata.links.iter().find(|l| l.link_type.as_deref() == Some("source")).map_or(Value::Null, |l| json!(l.url))
 }
 
 /// Port entities for the templates and workspaces among `entities`.
 pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
-    let template_id = |entity_ref: &str| {
-        entities
-            .iter()
-            .find(|t| t.entity_ref() == entity_ref)
-            .map(identifier)
-    };
+    let template_id = |entity_ref: &str| entities.iter().find(|t| t.entity_ref() == entity_ref).map(identifier);
     entities
         .iter()
         .filter_map(|e| match e.spec.entity_type.as_deref() {
@@ -60,9 +48,7 @@ pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
                     .metadata
                     .annotations
                     .get(a::MODULE_INPUTS_REQUIRED)
-                    .map_or(Value::Null, |v| {
-                        json!(v.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>())
-                    });
+                    .map_or(Value::Null, |v| json!(v.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>()));
                 let properties = json!({
                     "module_path": annotation(e, a::MODULE_PATH),
                     "version": annotation(e, a::MODULE_VERSION),
@@ -74,11 +60,7 @@ pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
                 Some(PortEntity {
                     blueprint: "blueprint_template",
                     identifier: identifier(e),
-                    title: e
-                        .metadata
-                        .title
-                        .clone()
-                        .unwrap_or_else(|| e.metadata.name.clone()),
+                    title: e.metadata.title.clone().unwrap_or_else(|| e.metadata.name.clone()),
                     properties: properties.as_object().cloned().unwrap_or_default(),
                     relations: Map::new(),
                 })
@@ -107,11 +89,7 @@ pub fn to_port(entities: &[Entity]) -> Vec<PortEntity> {
                 Some(PortEntity {
                     blueprint: "blueprint_instance",
                     identifier: identifier(e),
-                    title: e
-                        .metadata
-                        .title
-                        .clone()
-                        .unwrap_or_else(|| e.metadata.name.clone()),
+                    title: e.metadata.title.clone().unwrap_or_else(|| e.metadata.name.clone()),
                     properties: properties.as_object().cloned().unwrap_or_default(),
                     relations,
                 })

@@ -170,10 +170,7 @@ pub(crate) fn millis(at: &str) -> Option<i64> {
 
 fn between(timestamps: &BTreeMap<String, String>, from: &str, to: &[&str]) -> Option<i64> {
     let start = millis(timestamps.get(from)?)?;
-    let end = to
-        .iter()
-        .find_map(|k| timestamps.get(*k))
-        .and_then(|t| millis(t))?;
+    let end = to.iter().find_map(|k| timestamps.get(*k)).and_then(|t| millis(t))?;
     Some(end - start)
 }
 
@@ -182,10 +179,7 @@ fn durations(run: &Run) -> Durations {
     let total_ms = status::is_final(&run.status)
         .then(|| {
             let end = millis(run.status_changed_at()?)?;
-            let start = ts
-                .get("plan-queueable-at")
-                .or(run.created_at.as_ref())
-                .and_then(|t| millis(t))?;
+            let start = ts.get("plan-queueable-at").or(run.created_at.as_ref()).and_then(|t| millis(t))?;
             Some(end - start)
         })
         .flatten();
@@ -193,12 +187,7 @@ fn durations(run: &Run) -> Durations {
         plan_ms: between(
             ts,
             "planning-at",
-            &[
-                "planned-at",
-                "planned-and-finished-at",
-                "planned-and-saved-at",
-                "errored-at",
-            ],
+            &["planned-at", "planned-and-finished-at", "planned-and-saved-at", "errored-at"],
         ),
         apply_ms: between(ts, "applying-at", &["applied-at", "errored-at"]),
         total_ms,
@@ -230,22 +219,17 @@ pub fn plan_log_url(text: &str) -> Result<Option<String>, ParseError> {
 /// A record from a TFE run show document (`GET /runs/:id?include=plan,workspace,created_by`).
 pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, ParseError> {
     let doc = parse_document("run", text)?;
-    let resource =
-        doc.data
-            .iter()
-            .find(|r| r.kind == "runs")
-            .ok_or_else(|| ParseError::NotJsonApi {
-                document: "run".into(),
-                reason: "no run in `data`".into(),
-            })?;
+    let resource = doc
+        .data
+        .iter()
+        .find(|r| r.kind == "runs")
+        .ok_or_else(|| ParseError::NotJsonApi { document: "run".into(), reason: "no run in `data`".into() })?;
     let run = Run::from_resource("run", resource)?;
     let included = |kind: &str, rel: &str| {
         let id = resource.relationship_id(rel)?;
         doc.included.iter().find(|r| r.kind == kind && r.id == id)
     };
-    let workspace_name = included("workspaces", "workspace")
-        .and_then(|w| w.attr_text("name"))
-        .map(str::to_owned);
+    let workspace_name = included("workspaces", "workspace").and_then(|w| w.attr_text("name")).map(str::to_owned);
     let resources = included("plans", "plan").and_then(|p| {
         let n = |k: &str| p.attributes.get(k).and_then(serde_json::Value::as_u64);
         Some(ResourceChanges {
@@ -261,10 +245,7 @@ pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, P
             avatar_url: u.attr_text("avatar-url").map(str::to_owned),
         })
     });
-    let namespace = ctx
-        .namespace
-        .clone()
-        .unwrap_or_else(|| naming::namespace_for_org(&ctx.organization));
+    let namespace = ctx.namespace.clone().unwrap_or_else(|| naming::namespace_for_org(&ctx.organization));
     let workspace = run.workspace_id.clone().map(|id| WorkspaceRef {
         entity_ref: workspace_name
             .as_ref()
@@ -274,11 +255,7 @@ pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, P
     });
     let mut links = BTreeMap::new();
     if let Some(name) = &workspace_name {
-        let ws_url = format!(
-            "{}/app/{}/workspaces/{name}",
-            ctx.base_url.trim_end_matches('/'),
-            ctx.organization
-        );
+        let ws_url = format!("{}/app/{}/workspaces/{name}", ctx.base_url.trim_end_matches('/'), ctx.organization);
         links.insert("run".to_owned(), format!("{ws_url}/runs/{}", run.id));
         links.insert("workspace".to_owned(), ws_url);
     }
@@ -332,10 +309,7 @@ pub fn record_from_event(previous: Option<RunRecord>, event: &RunEvent) -> RunRe
         run_id: event.run_id.clone(),
         workspace_id: Some(event.workspace_id.clone()),
         organization: Some(event.organization.clone()),
-        stale: summary
-            .as_ref()
-            .is_some_and(|s| s.status != event.run_status)
-            || summary.is_none(),
+        stale: summary.as_ref().is_some_and(|s| s.status != event.run_status) || summary.is_none(),
         status: event.run_status.clone(),
         updated_at: event.run_updated_at.clone(),
         summary,
@@ -354,12 +328,7 @@ pub fn status_view(record: &RunRecord) -> StatusView {
         .as_ref()
         .filter(|s| s.status == record.status)
         .map_or_else(|| status::bucket(&record.status, None), |s| s.bucket);
-    let tag = format!(
-        "{}|{}|{}",
-        record.run_id,
-        record.status,
-        record.updated_at.as_deref().unwrap_or("")
-    );
+    let tag = format!("{}|{}|{}", record.run_id, record.status, record.updated_at.as_deref().unwrap_or(""));
     StatusView {
         id: record.run_id.clone(),
         status: record.status.clone(),
@@ -411,12 +380,7 @@ impl RunUpdate {
 /// The workspace entity after an incremental refresh found `update`, or `None` when it changes
 /// nothing (another workspace, or nothing newer than what the entity shows).
 pub fn apply_run_update(entity: &Entity, update: &RunUpdate) -> Option<Entity> {
-    let organization = entity
-        .metadata
-        .annotations
-        .get(a::ORGANIZATION)
-        .cloned()
-        .unwrap_or_default();
+    let organization = entity.metadata.annotations.get(a::ORGANIZATION).cloned().unwrap_or_default();
     let same = entity.metadata.annotations.get(a::RUN_ID) == Some(&update.run_id)
         && entity.metadata.annotations.get(a::RUN_STATUS) == Some(&update.status);
     if same {
@@ -451,11 +415,8 @@ pub fn apply_notification(entity: &Entity, notification: &Notification) -> Optio
                 None => ann.remove(a::RUN_UPDATED_AT),
             };
             if let Some(url) = &event.run_url {
-                for link in updated
-                    .metadata
-                    .links
-                    .iter_mut()
-                    .filter(|l| l.link_type.as_deref() == Some("terraform-run"))
+                for link in
+                    updated.metadata.links.iter_mut().filter(|l| l.link_type.as_deref() == Some("terraform-run"))
                 {
                     link.url = url.clone();
                 }
@@ -532,14 +493,11 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
         })
     };
     let record = record.cloned().or_else(from_annotations);
-    let drift: BTreeMap<String, String> = [
-        (a::DRIFT_STATE, "state"),
-        (a::DRIFT_RESOURCES, "resourcesDrifted"),
-        (a::DRIFT_ASSESSED_AT, "assessedAt"),
-    ]
-    .iter()
-    .filter_map(|(key, field)| ann.get(*key).map(|v| ((*field).to_owned(), v.clone())))
-    .collect();
+    let drift: BTreeMap<String, String> =
+        [(a::DRIFT_STATE, "state"), (a::DRIFT_RESOURCES, "resourcesDrifted"), (a::DRIFT_ASSESSED_AT, "assessedAt")]
+            .iter()
+            .filter_map(|(key, field)| ann.get(*key).map(|v| ((*field).to_owned(), v.clone())))
+            .collect();
     WorkspaceStatus {
         workspace: WorkspaceRef {
             id: ann.get(a::WORKSPACE_ID).cloned().unwrap_or_default(),
@@ -552,12 +510,7 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
         blueprint: ann.get(a::BLUEPRINT).map(|path| BlueprintRef {
             path: path.clone(),
             version: ann.get(a::BLUEPRINT_VERSION).cloned(),
-            entity_ref: entity
-                .spec
-                .depends_on
-                .iter()
-                .find(|r| r.starts_with("component:"))
-                .cloned(),
+            entity_ref: entity.spec.depends_on.iter().find(|r| r.starts_with("component:")).cloned(),
         }),
         links: entity
             .metadata
@@ -577,11 +530,7 @@ mod tests {
     use crate::notification::parse_notification;
 
     fn ctx() -> RunContext {
-        RunContext {
-            base_url: "https://app.terraform.io".into(),
-            organization: "acme".into(),
-            namespace: None,
-        }
+        RunContext { base_url: "https://app.terraform.io".into(), organization: "acme".into(), namespace: None }
     }
 
     const RUN_DOC: &str = r#"{"data":{"id":"run-1","type":"runs","attributes":{"status":"applied","created-at":"2026-11-20T10:00:00.000Z","message":"Deploy","source":"tfe-ui","trigger-reason":"manual","is-destroy":false,"plan-only":false,"has-changes":true,"terraform-version":"1.9.5","status-timestamps":{"plan-queueable-at":"2026-11-20T10:00:01+00:00","planning-at":"2026-11-20T10:00:05+00:00","planned-at":"2026-11-20T10:00:35+00:00","applying-at":"2026-11-20T10:01:00+00:00","applied-at":"2026-11-20T10:03:00+00:00"}},"relationships":{"workspace":{"data":{"id":"ws-1","type":"workspaces"}},"plan":{"data":{"id":"plan-1","type":"plans"}},"created-by":{"data":{"id":"user-1","type":"users"}}}},"included":[{"id":"ws-1","type":"workspaces","attributes":{"name":"net"}},{"id":"plan-1","type":"plans","attributes":{"resource-additions":2,"resource-changes":1,"resource-destructions":0}},{"id":"user-1","type":"users","attributes":{"username":"jdoe"}}]}"#;
@@ -590,57 +539,23 @@ mod tests {
     fn summaries_carry_durations_counts_and_links() {
         let record = record_from_document(RUN_DOC, &ctx()).unwrap();
         let s = record.summary.as_ref().unwrap();
-        assert_eq!(
-            s.durations,
-            Durations {
-                plan_ms: Some(30_000),
-                apply_ms: Some(120_000),
-                total_ms: Some(179_000)
-            }
-        );
-        assert_eq!(
-            s.resources,
-            Some(ResourceChanges {
-                additions: 2,
-                changes: 1,
-                destructions: 0,
-                imports: 0
-            })
-        );
-        assert_eq!(
-            s.workspace.as_ref().unwrap().entity_ref.as_deref(),
-            Some("resource:acme/net")
-        );
-        assert_eq!(
-            s.links["run"],
-            "https://app.terraform.io/app/acme/workspaces/net/runs/run-1"
-        );
-        assert_eq!(
-            s.created_by.as_ref().map(|u| u.username.as_str()),
-            Some("jdoe")
-        );
+        assert_eq!(s.durations, Durations { plan_ms: Some(30_000), apply_ms: Some(120_000), total_ms: Some(179_000) });
+        assert_eq!(s.resources, Some(ResourceChanges { additions: 2, changes: 1, destructions: 0, imports: 0 }));
+        assert_eq!(s.workspace.as_ref().unwrap().entity_ref.as_deref(), Some("resource:acme/net"));
+        assert_eq!(s.links["run"], "https://app.terraform.io/app/acme/workspaces/net/runs/run-1");
+        assert_eq!(s.created_by.as_ref().map(|u| u.username.as_str()), Some("jdoe"));
         assert!(!needs_fetch(Some(&record)));
     }
 
     #[test]
     fn the_plan_log_url_comes_from_the_included_plan_only() {
-        assert_eq!(
-            plan_log_url(RUN_DOC).unwrap(),
-            None,
-            "a plan without a log-read-url"
-        );
+        assert_eq!(plan_log_url(RUN_DOC).unwrap(), None, "a plan without a log-read-url");
         let with_log = RUN_DOC.replace(
             r#""resource-destructions":0}"#,
             r#""resource-destructions":0,"log-read-url":"https://archivist.terraform.io/v1/object/abc"}"#,
         );
-        assert_eq!(
-            plan_log_url(&with_log).unwrap().as_deref(),
-            Some("https://archivist.terraform.io/v1/object/abc")
-        );
-        let not_a_url = with_log.replace(
-            "https://archivist.terraform.io/v1/object/abc",
-            "file:///etc/passwd",
-        );
+        assert_eq!(plan_log_url(&with_log).unwrap().as_deref(), Some("https://archivist.terraform.io/v1/object/abc"));
+        let not_a_url = with_log.replace("https://archivist.terraform.io/v1/object/abc", "file:///etc/passwd");
         assert_eq!(plan_log_url(&not_a_url).unwrap(), None);
         assert!(plan_log_url("not json").is_err());
     }
@@ -661,29 +576,17 @@ mod tests {
             name: "w".into(),
             text: r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}},"current-run":{"data":{"id":"run-0"}}}},"included":[{"id":"run-0","type":"runs","attributes":{"status":"applied","status-timestamps":{"applied-at":"2026-11-20T09:00:00Z"}}}]}"#.into(),
         }];
-        let entity = crate::map_documents(&docs, &Default::default())
-            .unwrap()
-            .remove(0);
-        let Notification::Run(e) = Notification::Run(event("errored", "2026-11-20T10:05:00Z"))
-        else {
-            unreachable!()
-        };
+        let entity = crate::map_documents(&docs, &Default::default()).unwrap().remove(0);
+        let Notification::Run(e) = Notification::Run(event("errored", "2026-11-20T10:05:00Z")) else { unreachable!() };
         let updated = apply_notification(&entity, &Notification::Run(e.clone())).unwrap();
         assert_eq!(updated.metadata.annotations[a::RUN_STATUS], "errored");
-        assert_eq!(
-            updated.metadata.annotations[a::RUN_STATUS_BUCKET],
-            "failure"
-        );
+        assert_eq!(updated.metadata.annotations[a::RUN_STATUS_BUCKET], "failure");
         assert_eq!(updated.metadata.annotations[a::RUN_ID], "run-1");
         let mut other = e.clone();
         other.workspace_id = "ws-2".into();
         assert_eq!(apply_notification(&entity, &Notification::Run(other)), None);
         let stale = event("planning", "2026-11-20T08:00:00Z");
-        assert_eq!(
-            apply_notification(&entity, &Notification::Run(stale)),
-            None,
-            "older than what the entity shows"
-        );
+        assert_eq!(apply_notification(&entity, &Notification::Run(stale)), None, "older than what the entity shows");
         let status = workspace_status(&updated, None);
         assert_eq!(status.run.unwrap().status, "errored");
     }
@@ -701,51 +604,25 @@ mod tests {
         .remove(0);
         let status = workspace_status(&entity, None);
         assert_eq!(status.blueprint, None);
-        assert_eq!(
-            status.links["workspace"],
-            "https://app.terraform.io/app/acme/workspaces/net"
-        );
-        assert_eq!(
-            status.links["run"],
-            "https://app.terraform.io/app/acme/workspaces/net/runs/run-0"
-        );
-        entity
-            .metadata
-            .annotations
-            .insert(a::BLUEPRINT.into(), "acme/vpc/aws".into());
-        entity
-            .metadata
-            .annotations
-            .insert(a::BLUEPRINT_VERSION.into(), "3.1.0".into());
+        assert_eq!(status.links["workspace"], "https://app.terraform.io/app/acme/workspaces/net");
+        assert_eq!(status.links["run"], "https://app.terraform.io/app/acme/workspaces/net/runs/run-0");
+        entity.metadata.annotations.insert(a::BLUEPRINT.into(), "acme/vpc/aws".into());
+        entity.metadata.annotations.insert(a::BLUEPRINT_VERSION.into(), "3.1.0".into());
         entity.spec.depends_on = vec!["component:acme/vpc-aws".into()];
         let blueprint = workspace_status(&entity, None).blueprint.unwrap();
         assert_eq!(
-            (
-                blueprint.path.as_str(),
-                blueprint.version.as_deref(),
-                blueprint.entity_ref.as_deref()
-            ),
-            (
-                "acme/vpc/aws",
-                Some("3.1.0"),
-                Some("component:acme/vpc-aws")
-            )
+            (blueprint.path.as_str(), blueprint.version.as_deref(), blueprint.entity_ref.as_deref()),
+            ("acme/vpc/aws", Some("3.1.0"), Some("component:acme/vpc-aws"))
         );
     }
 
     #[test]
     fn notifications_move_records_forward_only() {
         let fetched = record_from_document(RUN_DOC, &ctx()).unwrap();
-        let later = record_from_event(
-            Some(fetched.clone()),
-            &event("errored", "2026-11-20T10:05:00Z"),
-        );
+        let later = record_from_event(Some(fetched.clone()), &event("errored", "2026-11-20T10:05:00Z"));
         assert_eq!(later.status, "errored");
         assert!(later.stale && needs_fetch(Some(&later)));
-        let earlier = record_from_event(
-            Some(later.clone()),
-            &event("planning", "2026-11-20T10:00:06Z"),
-        );
+        let earlier = record_from_event(Some(later.clone()), &event("planning", "2026-11-20T10:00:06Z"));
         assert_eq!(earlier, later, "an out-of-order event changes nothing");
         let v1 = status_view(&later);
         assert_eq!((v1.bucket, v1.is_final), (StatusBucket::Failure, true));

@@ -14,9 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{
-    annotations as a, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE,
-};
+use crate::catalog::{annotations as a, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE};
 
 /// The part of an entity this module reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -107,13 +105,7 @@ pub const WARNINGS_ANNOTATION: &str = "terraform.io/warnings";
 
 fn list(value: Option<&String>) -> Vec<String> {
     value
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default()
 }
 
@@ -125,11 +117,7 @@ pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
     }
     let ann = &entity.metadata.annotations;
     let mut out = Vec::new();
-    if let Some(org) = ann
-        .get(a::ORGANIZATION)
-        .map(|o| o.trim())
-        .filter(|o| !o.is_empty())
-    {
+    if let Some(org) = ann.get(a::ORGANIZATION).map(|o| o.trim()).filter(|o| !o.is_empty()) {
         for id in list(ann.get(a::WORKSPACE_ID)) {
             out.push(WorkspaceSelector {
                 organization: org.to_owned(),
@@ -139,14 +127,8 @@ pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
             });
         }
     }
-    if let Some(org) = ann
-        .get(a::COMMUNITY_ORGANIZATION)
-        .map(|o| o.trim())
-        .filter(|o| !o.is_empty())
-    {
-        let names = list(ann.get(a::COMMUNITY_WORKSPACE))
-            .into_iter()
-            .chain(list(ann.get(a::COMMUNITY_WORKSPACES)));
+    if let Some(org) = ann.get(a::COMMUNITY_ORGANIZATION).map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        let names = list(ann.get(a::COMMUNITY_WORKSPACE)).into_iter().chain(list(ann.get(a::COMMUNITY_WORKSPACES)));
         for name in names {
             out.push(WorkspaceSelector {
                 organization: org.to_owned(),
@@ -173,18 +155,12 @@ pub fn status_selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
     };
     match entity.spec.get("type").and_then(|t| t.as_str()) {
         Some(WORKSPACE_TYPE) => match (ann.get(a::ORGANIZATION), ann.get(a::WORKSPACE_ID)) {
-            (Some(org), Some(id)) => vec![WorkspaceSelector {
-                workspace_id: Some(id.clone()),
-                ..of(org)
-            }],
+            (Some(org), Some(id)) => vec![WorkspaceSelector { workspace_id: Some(id.clone()), ..of(org) }],
             _ => Vec::new(),
         },
         Some(BLUEPRINT_TYPE) if ann.get(a::TEMPLATE).map(String::as_str) == Some("true") => {
             match (ann.get(a::ORGANIZATION), ann.get(a::MODULE_PATH)) {
-                (Some(org), Some(path)) => vec![WorkspaceSelector {
-                    blueprint: Some(path.clone()),
-                    ..of(org)
-                }],
+                (Some(org), Some(path)) => vec![WorkspaceSelector { blueprint: Some(path.clone()), ..of(org) }],
                 _ => Vec::new(),
             }
         }
@@ -196,11 +172,7 @@ pub fn status_selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
 pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLinks {
     let me = EntityName {
         kind: entity.kind.clone(),
-        namespace: entity
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_owned()),
+        namespace: entity.metadata.namespace.clone().unwrap_or_else(|| "default".to_owned()),
         name: entity.metadata.name.clone(),
     };
     let mut links = ServiceLinks::default();
@@ -208,16 +180,8 @@ pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLink
     targets.sort();
     targets.dedup();
     for target in targets {
-        links.relations.push(Relation {
-            source: me.clone(),
-            relation_type: "dependsOn",
-            target: target.clone(),
-        });
-        links.relations.push(Relation {
-            source: target.clone(),
-            relation_type: "dependencyOf",
-            target: me.clone(),
-        });
+        links.relations.push(Relation { source: me.clone(), relation_type: "dependsOn", target: target.clone() });
+        links.relations.push(Relation { source: target.clone(), relation_type: "dependencyOf", target: me.clone() });
     }
     for r in resolved.iter().filter(|r| r.found.is_empty()) {
         let what = match (&r.selector.workspace_id, &r.selector.workspace_name) {
@@ -243,10 +207,7 @@ mod tests {
             metadata: AnnotatedMetadata {
                 name: "payments-api".to_owned(),
                 namespace: None,
-                annotations: annotations
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                    .collect(),
+                annotations: annotations.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             },
             spec: BTreeMap::from([("type".to_owned(), serde_json::json!(spec_type))]),
         }
@@ -266,33 +227,17 @@ mod tests {
             "service",
         );
         let s = selectors(&e);
-        let names: Vec<String> = s
-            .iter()
-            .map(|s| s.workspace_id.clone().or(s.workspace_name.clone()).unwrap())
-            .collect();
-        assert_eq!(
-            names,
-            ["db", "net", "ws-1", "ws-2"],
-            "sorted, duplicates removed"
-        );
+        let names: Vec<String> =
+            s.iter().map(|s| s.workspace_id.clone().or(s.workspace_name.clone()).unwrap()).collect();
+        assert_eq!(names, ["db", "net", "ws-1", "ws-2"], "sorted, duplicates removed");
     }
 
     #[test]
     fn an_organization_is_required_and_workspaces_link_to_nothing() {
-        assert!(
-            selectors(&entity(
-                "Component",
-                &[("terraform.io/workspace-id", "ws-1")],
-                "service"
-            ))
-            .is_empty()
-        );
+        assert!(selectors(&entity("Component", &[("terraform.io/workspace-id", "ws-1")], "service")).is_empty());
         let ws = entity(
             "Resource",
-            &[
-                ("terraform.io/organization", "acme"),
-                ("terraform.io/workspace-id", "ws-1"),
-            ],
+            &[("terraform.io/organization", "acme"), ("terraform.io/workspace-id", "ws-1")],
             WORKSPACE_TYPE,
         );
         assert!(selectors(&ws).is_empty());
@@ -302,17 +247,11 @@ mod tests {
     fn a_workspace_page_shows_its_own_status() {
         let ws = entity(
             "Resource",
-            &[
-                ("terraform.io/organization", "acme"),
-                ("terraform.io/workspace-id", "ws-1"),
-            ],
+            &[("terraform.io/organization", "acme"), ("terraform.io/workspace-id", "ws-1")],
             WORKSPACE_TYPE,
         );
         assert_eq!(status_selectors(&ws).len(), 1);
-        assert_eq!(
-            status_selectors(&ws)[0].workspace_id.as_deref(),
-            Some("ws-1")
-        );
+        assert_eq!(status_selectors(&ws)[0].workspace_id.as_deref(), Some("ws-1"));
     }
 
     #[test]
@@ -328,16 +267,10 @@ mod tests {
         );
         let s = status_selectors(&template);
         assert_eq!(s.len(), 1);
-        assert_eq!(
-            (s[0].organization.as_str(), s[0].blueprint.as_deref()),
-            ("acme", Some("acme/vpc/aws"))
-        );
+        assert_eq!((s[0].organization.as_str(), s[0].blueprint.as_deref()), ("acme", Some("acme/vpc/aws")));
         let not_a_template = entity(
             "Component",
-            &[
-                ("terraform.io/organization", "acme"),
-                ("terraform.io/module-path", "acme/vpc/aws"),
-            ],
+            &[("terraform.io/organization", "acme"), ("terraform.io/module-path", "acme/vpc/aws")],
             BLUEPRINT_TYPE,
         );
         assert!(status_selectors(&not_a_template).is_empty());
@@ -346,11 +279,7 @@ mod tests {
     #[test]
     fn found_workspaces_give_both_directions_and_missing_ones_warn() {
         let e = entity("Component", &[], "service");
-        let ws = EntityName {
-            kind: "resource".into(),
-            namespace: "acme".into(),
-            name: "net".into(),
-        };
+        let ws = EntityName { kind: "resource".into(), namespace: "acme".into(), name: "net".into() };
         let sel = |id: &str| WorkspaceSelector {
             organization: "acme".into(),
             workspace_id: Some(id.into()),
@@ -360,14 +289,8 @@ mod tests {
         let links = relations(
             &e,
             &[
-                Resolved {
-                    selector: sel("ws-1"),
-                    found: vec![ws.clone()],
-                },
-                Resolved {
-                    selector: sel("ws-9"),
-                    found: vec![],
-                },
+                Resolved { selector: sel("ws-1"), found: vec![ws.clone()] },
+                Resolved { selector: sel("ws-9"), found: vec![] },
             ],
         );
         assert_eq!(links.relations.len(), 2);
@@ -376,9 +299,7 @@ mod tests {
         assert_eq!(links.relations[1].source, ws);
         assert_eq!(
             links.warnings,
-            [
-                "workspace id ws-9 of organization acme is not in the catalog (not synced, or misspelt)"
-            ]
+            ["workspace id ws-9 of organization acme is not in the catalog (not synced, or misspelt)"]
         );
     }
 }

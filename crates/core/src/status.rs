@@ -151,14 +151,8 @@ mod tests {
         assert_eq!(bucket("policy_soft_failed", None), StatusBucket::Failure);
         assert_eq!(bucket("discarded", None), StatusBucket::Canceled);
         assert_eq!(bucket("force_canceled", None), StatusBucket::Canceled);
-        assert_eq!(
-            bucket("policy_override", None),
-            StatusBucket::NeedsAttention
-        );
-        assert_eq!(
-            bucket("post_plan_awaiting_decision", None),
-            StatusBucket::NeedsAttention
-        );
+        assert_eq!(bucket("policy_override", None), StatusBucket::NeedsAttention);
+        assert_eq!(bucket("post_plan_awaiting_decision", None), StatusBucket::NeedsAttention);
         assert_eq!(bucket("planning", None), StatusBucket::InProgress);
         assert_eq!(bucket("teleporting", None), StatusBucket::Unknown);
     }
@@ -168,10 +162,7 @@ mod tests {
         assert_eq!(bucket("planned", Some(false)), StatusBucket::NeedsAttention);
         assert_eq!(bucket("planned", None), StatusBucket::NeedsAttention);
         assert_eq!(bucket("planned", Some(true)), StatusBucket::InProgress);
-        assert_eq!(
-            bucket("cost_estimated", Some(true)),
-            StatusBucket::InProgress
-        );
+        assert_eq!(bucket("cost_estimated", Some(true)), StatusBucket::InProgress);
     }
 
     #[test]

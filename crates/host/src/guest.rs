@@ -4,9 +4,7 @@
 
 use tfe_catalog_core as core;
 use thiserror::Error;
-use wasmtime::{
-    Config, Engine, Instance, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc,
-};
+use wasmtime::{Config, Engine, Instance, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
 /// Fuel per call: far more than any real input needs, and a bound on a runaway guest.
 const FUEL_PER_CALL: u64 = 50_000_000_000;
@@ -56,22 +54,13 @@ impl Guest {
         let mut config = Config::new();
         config.consume_fuel(true);
         let engine = Engine::new(&config).map_err(|e| GuestError::Load(e.to_string()))?;
-        let module =
-            Module::new(&engine, crate::GUEST_WASM).map_err(|e| GuestError::Load(e.to_string()))?;
+        let module = Module::new(&engine, crate::GUEST_WASM).map_err(|e| GuestError::Load(e.to_string()))?;
         let (store, exports) = instantiate(&engine, &module)?;
-        Ok(Guest {
-            engine,
-            module,
-            store,
-            exports,
-        })
+        Ok(Guest { engine, module, store, exports })
     }
 
     /// `tc_map`.
-    pub fn map(
-        &mut self,
-        request: &core::MapRequest,
-    ) -> Result<Result<String, String>, GuestError> {
+    pub fn map(&mut self, request: &core::MapRequest) -> Result<Result<String, String>, GuestError> {
         let input = serde_json::to_vec(request).map_err(|e| GuestError::Abi(e.to_string()))?;
         let f = self.exports.map.clone();
         self.call(|store, ptr, len| f.call(store, (ptr, len)), &input)
@@ -86,16 +75,11 @@ impl Guest {
     ) -> Result<Result<(), String>, GuestError> {
         let input = serde_json::json!({ "token": token, "body": body, "signature": signature });
         let f = self.exports.notification_verify.clone();
-        Ok(self
-            .call(|s, p, l| f.call(s, (p, l)), input.to_string().as_bytes())?
-            .map(|_| ()))
+        Ok(self.call(|s, p, l| f.call(s, (p, l)), input.to_string().as_bytes())?.map(|_| ()))
     }
 
     /// `tc_notification_parse`: the normalised notification as pretty JSON.
-    pub fn notification_parse(
-        &mut self,
-        body: &[u8],
-    ) -> Result<Result<String, String>, GuestError> {
+    pub fn notification_parse(&mut self, body: &[u8]) -> Result<Result<String, String>, GuestError> {
         let f = self.exports.notification_parse.clone();
         self.call(|s, p, l| f.call(s, (p, l)), body)
     }
@@ -103,22 +87,13 @@ impl Guest {
     /// `tc_planner_new`: a planner handle, or the core's error message.
     pub fn planner_new(&mut self, config_json: &str) -> Result<Result<u32, String>, GuestError> {
         let f = self.exports.planner_new.clone();
-        Ok(self
-            .call(|s, p, l| f.call(s, (p, l)), config_json.as_bytes())?
-            .map(|out| {
-                serde_json::from_str::<serde_json::Value>(&out)
-                    .ok()
-                    .and_then(|v| v["handle"].as_u64())
-                    .unwrap_or(0) as u32
-            }))
+        Ok(self.call(|s, p, l| f.call(s, (p, l)), config_json.as_bytes())?.map(|out| {
+            serde_json::from_str::<serde_json::Value>(&out).ok().and_then(|v| v["handle"].as_u64()).unwrap_or(0) as u32
+        }))
     }
 
     /// `tc_planner_poll`: the output as JSON.
-    pub fn planner_poll(
-        &mut self,
-        handle: u32,
-        now_ms: u64,
-    ) -> Result<Result<String, String>, GuestError> {
+    pub fn planner_poll(&mut self, handle: u32, now_ms: u64) -> Result<Result<String, String>, GuestError> {
         let f = self.exports.planner_poll.clone();
         self.call(|s, _, _| f.call(s, (handle, now_ms)), &[])
     }
@@ -131,17 +106,12 @@ impl Guest {
         now_ms: u64,
     ) -> Result<Result<String, String>, GuestError> {
         let f = self.exports.planner_input.clone();
-        self.call(
-            |s, p, l| f.call(s, (handle, p, l, now_ms)),
-            input_json.as_bytes(),
-        )
+        self.call(|s, p, l| f.call(s, (handle, p, l, now_ms)), input_json.as_bytes())
     }
 
     /// `tc_planner_drop`.
     pub fn planner_drop(&mut self, handle: u32) -> Result<(), GuestError> {
-        self.store
-            .set_fuel(FUEL_PER_CALL)
-            .map_err(|e| GuestError::Trap(e.to_string()))?;
+        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| GuestError::Trap(e.to_string()))?;
         let result = self.exports.planner_drop.call(&mut self.store, handle);
         result.map_err(|e| self.trapped(e))
     }
@@ -152,31 +122,13 @@ impl Guest {
         f: impl FnOnce(&mut Store<StoreLimits>, u32, u32) -> wasmtime::Result<u32>,
         input: &[u8],
     ) -> Result<Result<String, String>, GuestError> {
-        self.store
-            .set_fuel(FUEL_PER_CALL)
-            .map_err(|e| GuestError::Trap(e.to_string()))?;
-        let len =
-            u32::try_from(input.len()).map_err(|_| GuestError::Abi("input over 4 GiB".into()))?;
-        let ptr = self
-            .exports
-            .alloc
-            .call(&mut self.store, len)
-            .map_err(|e| self.trapped(e))?;
-        self.exports
-            .memory
-            .write(&mut self.store, ptr as usize, input)
-            .map_err(|e| GuestError::Abi(e.to_string()))?;
+        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| GuestError::Trap(e.to_string()))?;
+        let len = u32::try_from(input.len()).map_err(|_| GuestError::Abi("input over 4 GiB".into()))?;
+        let ptr = self.exports.alloc.call(&mut self.store, len).map_err(|e| self.trapped(e))?;
+        self.exports.memory.write(&mut self.store, ptr as usize, input).map_err(|e| GuestError::Abi(e.to_string()))?;
         let code = f(&mut self.store, ptr, len).map_err(|e| self.trapped(e))?;
-        let out_ptr = self
-            .exports
-            .result_ptr
-            .call(&mut self.store, ())
-            .map_err(|e| self.trapped(e))?;
-        let out_len = self
-            .exports
-            .result_len
-            .call(&mut self.store, ())
-            .map_err(|e| self.trapped(e))?;
+        let out_ptr = self.exports.result_ptr.call(&mut self.store, ()).map_err(|e| self.trapped(e))?;
+        let out_len = self.exports.result_len.call(&mut self.store, ()).map_err(|e| self.trapped(e))?;
         let mut out = vec![0u8; out_len as usize];
         self.exports
             .memory
@@ -196,51 +148,27 @@ impl Guest {
     }
 }
 
-fn instantiate(
-    engine: &Engine,
-    module: &Module,
-) -> Result<(Store<StoreLimits>, Exports), GuestError> {
+fn instantiate(engine: &Engine, module: &Module) -> Result<(Store<StoreLimits>, Exports), GuestError> {
     let load = |e: wasmtime::Error| GuestError::Load(format!("{e:#}"));
     let limits = StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build();
     let mut store = Store::new(engine, limits);
     store.limiter(|limits| limits);
     store.set_fuel(FUEL_PER_CALL).map_err(load)?;
     let instance = Instance::new(&mut store, module, &[]).map_err(load)?;
-    let memory = instance
-        .get_memory(&mut store, "memory")
-        .ok_or_else(|| GuestError::Load("no exported memory".into()))?;
+    let memory =
+        instance.get_memory(&mut store, "memory").ok_or_else(|| GuestError::Load("no exported memory".into()))?;
     let exports = Exports {
         memory,
-        alloc: instance
-            .get_typed_func(&mut store, "tc_alloc")
-            .map_err(load)?,
-        result_ptr: instance
-            .get_typed_func(&mut store, "tc_result_ptr")
-            .map_err(load)?,
-        result_len: instance
-            .get_typed_func(&mut store, "tc_result_len")
-            .map_err(load)?,
-        map: instance
-            .get_typed_func(&mut store, "tc_map")
-            .map_err(load)?,
-        notification_verify: instance
-            .get_typed_func(&mut store, "tc_notification_verify")
-            .map_err(load)?,
-        notification_parse: instance
-            .get_typed_func(&mut store, "tc_notification_parse")
-            .map_err(load)?,
-        planner_new: instance
-            .get_typed_func(&mut store, "tc_planner_new")
-            .map_err(load)?,
-        planner_poll: instance
-            .get_typed_func(&mut store, "tc_planner_poll")
-            .map_err(load)?,
-        planner_input: instance
-            .get_typed_func(&mut store, "tc_planner_input")
-            .map_err(load)?,
-        planner_drop: instance
-            .get_typed_func(&mut store, "tc_planner_drop")
-            .map_err(load)?,
+        alloc: instance.get_typed_func(&mut store, "tc_alloc").map_err(load)?,
+        result_ptr: instance.get_typed_func(&mut store, "tc_result_ptr").map_err(load)?,
+        result_len: instance.get_typed_func(&mut store, "tc_result_len").map_err(load)?,
+        map: instance.get_typed_func(&mut store, "tc_map").map_err(load)?,
+        notification_verify: instance.get_typed_func(&mut store, "tc_notification_verify").map_err(load)?,
+        notification_parse: instance.get_typed_func(&mut store, "tc_notification_parse").map_err(load)?,
+        planner_new: instance.get_typed_func(&mut store, "tc_planner_new").map_err(load)?,
+        planner_poll: instance.get_typed_func(&mut store, "tc_planner_poll").map_err(load)?,
+        planner_input: instance.get_typed_func(&mut store, "tc_planner_input").map_err(load)?,
+        planner_drop: instance.get_typed_func(&mut store, "tc_planner_drop").map_err(load)?,
     };
     Ok((store, exports))
 }

@@ -20,19 +20,12 @@ pub enum Core {
 impl Core {
     /// The wasm guest, or the native core when `native`.
     pub fn new(native: bool) -> Result<Self, guest::GuestError> {
-        Ok(if native {
-            Core::Native
-        } else {
-            Core::Wasm(guest::Guest::new()?)
-        })
+        Ok(if native { Core::Native } else { Core::Wasm(guest::Guest::new()?) })
     }
 
     /// Maps documents to the canonical entity JSON text. The outer error is the runtime's, the
     /// inner one the core's message about the input.
-    pub fn map(
-        &mut self,
-        request: &core::MapRequest,
-    ) -> Result<Result<String, String>, guest::GuestError> {
+    pub fn map(&mut self, request: &core::MapRequest) -> Result<Result<String, String>, guest::GuestError> {
         match self {
             Core::Native => Ok(core::map_request(request).map_err(|e| e.to_string())),
             Core::Wasm(guest) => guest.map(request),

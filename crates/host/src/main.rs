@@ -10,11 +10,7 @@ use tfe_catalog_core::{MapOptions, MapRequest, OutputFormat, SourceDocument};
 use tfe_catalog_host::Core;
 
 #[derive(Parser)]
-#[command(
-    name = "tfe-catalog",
-    version,
-    about = "Terraform Enterprise / HCP Terraform in the Backstage catalog"
-)]
+#[command(name = "tfe-catalog", version, about = "Terraform Enterprise / HCP Terraform in the Backstage catalog")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -142,14 +138,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Notification(command) => notification(command),
         Command::BenchMap { files, iterations } => {
-            let documents = files
-                .iter()
-                .map(read_document)
-                .collect::<Result<Vec<_>>>()?;
-            let request = MapRequest {
-                documents,
-                ..MapRequest::default()
-            };
+            let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
+            let request = MapRequest { documents, ..MapRequest::default() };
             let mut result = serde_json::Map::new();
             for (label, native) in [("native", true), ("wasmtime", false)] {
                 let mut core = Core::new(native)?;
@@ -159,40 +149,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 for _ in 0..iterations {
                     core.map(&request)?.map_err(|e| anyhow::anyhow!(e))?;
                 }
-                let per_second =
-                    (entities as f64 * f64::from(iterations)) / start.elapsed().as_secs_f64();
-                result.insert(label.to_owned(), serde_json::json!({"entities": entities, "entitiesPerSecond": per_second.round()}));
+                let per_second = (entities as f64 * f64::from(iterations)) / start.elapsed().as_secs_f64();
+                result.insert(
+                    label.to_owned(),
+                    serde_json::json!({"entities": entities, "entitiesPerSecond": per_second.round()}),
+                );
             }
             println!("{}", serde_json::Value::Object(result));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync {
-            url,
-            org,
-            token_env,
-            format,
-            out,
-            namespace,
-            owner,
-            native,
-            stats,
-        } => {
-            let token = std::env::var(&token_env)
-                .with_context(|| format!("environment variable {token_env} is not set"))?;
+        Command::Sync { url, org, token_env, format, out, namespace, owner, native, stats } => {
+            let token =
+                std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
             let config = serde_json::json!({
                 "organization": org, "baseUrl": url, "namespace": namespace, "defaultOwner": owner,
                 "seed": std::process::id() as u64 ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64,
             });
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             let outcome = runtime.block_on(tfe_catalog_host::sync::run(config, &token, native))?;
             let text = match format {
                 SyncFormat::Json => tfe_catalog_core::catalog::to_json(&outcome.entities),
                 SyncFormat::Port => {
-                    let mut t = serde_json::to_string_pretty(&tfe_catalog_core::port::to_port(
-                        &outcome.entities,
-                    ))?;
+                    let mut t = serde_json::to_string_pretty(&tfe_catalog_core::port::to_port(&outcome.entities))?;
                     t.push('\n');
                     t
                 }
@@ -203,8 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .collect::<Result<String, _>>()?,
             };
             match &out {
-                Some(path) => std::fs::write(path, &text)
-                    .with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
                 None => print!("{text}"),
             }
             let summary = serde_json::json!({
@@ -214,27 +191,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if stats {
                 eprintln!("{summary}");
             } else {
-                eprintln!(
-                    "synced {} entities of {org} in {} ms",
-                    outcome.entities.len(),
-                    outcome.elapsed.as_millis()
-                );
+                eprintln!("synced {} entities of {org} in {} ms", outcome.entities.len(), outcome.elapsed.as_millis());
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Map {
-            files,
-            org,
-            namespace,
-            owner,
-            base_url,
-            format,
-            native,
-        } => {
-            let documents = files
-                .iter()
-                .map(read_document)
-                .collect::<Result<Vec<_>>>()?;
+        Command::Map { files, org, namespace, owner, base_url, format, native } => {
+            let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
             let request = MapRequest {
                 documents,
                 options: MapOptions {
@@ -267,13 +229,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn notification(command: NotificationCommand) -> Result<ExitCode> {
     let mut guest = tfe_catalog_host::guest::Guest::new()?;
     match command {
-        NotificationCommand::Verify {
-            token_env,
-            signature,
-            file,
-        } => {
-            let token = std::env::var(&token_env)
-                .with_context(|| format!("environment variable {token_env} is not set"))?;
+        NotificationCommand::Verify { token_env, signature, file } => {
+            let token =
+                std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
             let body = read_bytes(&file)?;
             match guest.notification_verify(Some(&token), &body, Some(&signature))? {
                 Ok(()) => {
@@ -286,27 +244,23 @@ fn notification(command: NotificationCommand) -> Result<ExitCode> {
                 }
             }
         }
-        NotificationCommand::Parse { file } => {
-            match guest.notification_parse(&read_bytes(&file)?)? {
-                Ok(json) => {
-                    println!("{json}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(reason) => {
-                    eprintln!("tfe-catalog: {reason}");
-                    Ok(ExitCode::FAILURE)
-                }
+        NotificationCommand::Parse { file } => match guest.notification_parse(&read_bytes(&file)?)? {
+            Ok(json) => {
+                println!("{json}");
+                Ok(ExitCode::SUCCESS)
             }
-        }
+            Err(reason) => {
+                eprintln!("tfe-catalog: {reason}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
     }
 }
 
 fn read_bytes(path: &PathBuf) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
+        std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
         return Ok(bytes);
     }
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
@@ -315,17 +269,11 @@ fn read_bytes(path: &PathBuf) -> Result<Vec<u8>> {
 fn read_document(path: &PathBuf) -> Result<SourceDocument> {
     let (name, text) = if path.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading standard input")?;
+        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
         ("-".to_owned(), text)
     } else {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         (name, text)
     };
     Ok(SourceDocument { name, text })

@@ -25,9 +25,7 @@ impl Planner {
             return Ok(Planner::Native(Box::new(core::SyncPlanner::new(config)?)));
         }
         let mut guest = Box::new(Guest::new()?);
-        let handle = guest
-            .planner_new(&config.to_string())?
-            .map_err(|e| anyhow!(e))?;
+        let handle = guest.planner_new(&config.to_string())?.map_err(|e| anyhow!(e))?;
         Ok(Planner::Wasm { guest, handle })
     }
 
@@ -35,9 +33,7 @@ impl Planner {
         match self {
             Planner::Native(p) => Ok(serde_json::to_value(p.poll_output(now_ms))?),
             Planner::Wasm { guest, handle } => {
-                let text = guest
-                    .planner_poll(*handle, now_ms)?
-                    .map_err(|e| anyhow!(e))?;
+                let text = guest.planner_poll(*handle, now_ms)?.map_err(|e| anyhow!(e))?;
                 Ok(serde_json::from_str(&text)?)
             }
         }
@@ -47,9 +43,7 @@ impl Planner {
         match self {
             Planner::Native(p) => p.handle_input(serde_json::from_value(input)?, now_ms),
             Planner::Wasm { guest, handle } => {
-                guest
-                    .planner_input(*handle, &input.to_string(), now_ms)?
-                    .map_err(|e| anyhow!(e))?;
+                guest.planner_input(*handle, &input.to_string(), now_ms)?.map_err(|e| anyhow!(e))?;
             }
         }
         Ok(())
@@ -81,9 +75,7 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
     // The clock starts once the planner (and the wasm guest) is ready: `elapsed` is the sync.
     let start = Instant::now();
     let now = || start.elapsed().as_millis() as u64;
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()?;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
     let progress = progress_bar();
     loop {
         let mut out = planner.poll(now())?;
@@ -94,26 +86,17 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
                 planner.input(input, now())?;
             }
             Some("wait") => {
-                let until = out["untilMs"]
-                    .as_u64()
-                    .context("the planner waits for nothing")?;
+                let until = out["untilMs"].as_u64().context("the planner waits for nothing")?;
                 tokio::time::sleep(Duration::from_millis(until.saturating_sub(now()))).await;
             }
             Some("done") => {
                 progress.finish_and_clear();
                 let entities = serde_json::from_value(out["entities"].take())?;
-                return Ok(SyncOutcome {
-                    entities,
-                    stats: out["stats"].take(),
-                    elapsed: start.elapsed(),
-                });
+                return Ok(SyncOutcome { entities, stats: out["stats"].take(), elapsed: start.elapsed() });
             }
             Some("failed") => {
                 progress.finish_and_clear();
-                bail!(
-                    "sync failed, nothing written: {}",
-                    out["error"].as_str().unwrap_or("unknown error")
-                );
+                bail!("sync failed, nothing written: {}", out["error"].as_str().unwrap_or("unknown error"));
             }
             _ => bail!("the planner said something unexpected: {out}"),
         }
@@ -138,12 +121,7 @@ async fn perform(client: &reqwest::Client, request: &Value, token: &str) -> Valu
     let headers: Vec<(String, String)> = response
         .headers()
         .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                v.to_str().unwrap_or_default().to_owned(),
-            )
-        })
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
         .collect();
     match response.text().await {
         Ok(body) => {
@@ -161,20 +139,15 @@ fn progress_bar() -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed} {pos} requests  {msg}")
-            .expect("valid template"),
-    );
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {pos} requests  {msg}").expect("valid template"));
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
 
 fn report(progress: &ProgressBar, request: &Value, input: &Value) {
     let url = request["url"].as_str().unwrap_or_default();
-    let outcome = input["status"].as_u64().map_or_else(
-        || input["message"].as_str().unwrap_or("").to_owned(),
-        |s| s.to_string(),
-    );
+    let outcome =
+        input["status"].as_u64().map_or_else(|| input["message"].as_str().unwrap_or("").to_owned(), |s| s.to_string());
     if progress.is_hidden() {
         eprintln!("GET {url} -> {outcome}");
     } else {

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn corpus(case: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus")
-        .join(case)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus").join(case)
 }
 
 fn tfe_catalog(args: &[&str], stdin: Option<&str>) -> Output {
@@ -27,48 +25,26 @@ fn tfe_catalog(args: &[&str], stdin: Option<&str>) -> Output {
 #[test]
 fn map_gives_the_same_bytes_in_wasmtime_and_natively() {
     let dir = corpus("two-pages-enterprise");
-    let pages: Vec<String> = ["page-1.json", "page-2.json"]
-        .iter()
-        .map(|f| dir.join("input").join(f).display().to_string())
-        .collect();
+    let pages: Vec<String> =
+        ["page-1.json", "page-2.json"].iter().map(|f| dir.join("input").join(f).display().to_string()).collect();
     let args = |native: bool| {
-        let mut a = vec![
-            "map",
-            "--base-url",
-            "https://tfe.example.com/",
-            "--owner",
-            "team-platform",
-        ];
+        let mut a = vec!["map", "--base-url", "https://tfe.example.com/", "--owner", "team-platform"];
         a.extend(pages.iter().map(String::as_str));
         if native {
             a.push("--native");
         }
         a.into_iter().map(str::to_owned).collect::<Vec<_>>()
     };
-    let wasm = tfe_catalog(
-        &args(false).iter().map(String::as_str).collect::<Vec<_>>(),
-        None,
-    );
-    let native = tfe_catalog(
-        &args(true).iter().map(String::as_str).collect::<Vec<_>>(),
-        None,
-    );
-    assert!(
-        wasm.status.success(),
-        "{}",
-        String::from_utf8_lossy(&wasm.stderr)
-    );
+    let wasm = tfe_catalog(&args(false).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let native = tfe_catalog(&args(true).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(wasm.status.success(), "{}", String::from_utf8_lossy(&wasm.stderr));
     assert_eq!(wasm.stdout, native.stdout);
-    assert_eq!(
-        wasm.stdout,
-        std::fs::read(dir.join("expected.json")).unwrap()
-    );
+    assert_eq!(wasm.stdout, std::fs::read(dir.join("expected.json")).unwrap());
 }
 
 #[test]
 fn map_reads_standard_input() {
-    let doc =
-        std::fs::read_to_string(corpus("workspace-show").join("input/workspace.json")).unwrap();
+    let doc = std::fs::read_to_string(corpus("workspace-show").join("input/workspace.json")).unwrap();
     let out = tfe_catalog(&["map", "-"], Some(&doc));
     assert!(out.status.success());
     let entities: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -99,38 +75,19 @@ fn bad_input_is_a_clear_error_and_a_failure() {
 #[test]
 fn map_exports_port_entities() {
     let dir = corpus("port-export");
-    let mut inputs: Vec<String> = std::fs::read_dir(dir.join("input"))
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
+    let mut inputs: Vec<String> =
+        std::fs::read_dir(dir.join("input")).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
     inputs.sort();
-    let mut args = vec![
-        "map",
-        "--format",
-        "port",
-        "--owner",
-        "group:default/platform-team",
-    ];
+    let mut args = vec!["map", "--format", "port", "--owner", "group:default/platform-team"];
     args.extend(inputs.iter().map(String::as_str));
     let out = tfe_catalog(&args, None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let entities: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let instance = entities
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["identifier"] == "acme.vpc-prod")
-        .expect("vpc-prod exported");
+    let instance =
+        entities.as_array().unwrap().iter().find(|e| e["identifier"] == "acme.vpc-prod").expect("vpc-prod exported");
     assert_eq!(instance["blueprint"], "blueprint_instance");
     assert_eq!(instance["relations"]["blueprint"], "acme.vpc-aws");
-    assert_eq!(
-        instance["properties"]["workspace_id"],
-        "ws-Tagged0000000001"
-    );
+    assert_eq!(instance["properties"]["workspace_id"], "ws-Tagged0000000001");
 }
 
 fn notification_file() -> PathBuf {
@@ -144,15 +101,7 @@ fn notification_verify_checks_the_exact_bytes() {
     let file = notification_file().display().to_string();
     let run = |sig: &str, token: &str| {
         Command::new(env!("CARGO_BIN_EXE_tfe-catalog"))
-            .args([
-                "notification",
-                "verify",
-                "--token-env",
-                "HOOK_TOKEN",
-                "--signature",
-                sig,
-                &file,
-            ])
+            .args(["notification", "verify", "--token-env", "HOOK_TOKEN", "--signature", sig, &file])
             .env("HOOK_TOKEN", token)
             .output()
             .unwrap()
@@ -164,28 +113,14 @@ fn notification_verify_checks_the_exact_bytes() {
         String::from_utf8_lossy(&forged.stderr),
         "tfe-catalog: X-TFE-Notification-Signature does not match the body\n"
     );
-    assert!(
-        !String::from_utf8_lossy(&forged.stderr).contains("another-token"),
-        "the token is never printed"
-    );
+    assert!(!String::from_utf8_lossy(&forged.stderr).contains("another-token"), "the token is never printed");
     assert!(!run("zz", "hook-token").status.success());
 }
 
 #[test]
 fn notification_parse_prints_the_normalised_event() {
-    let out = tfe_catalog(
-        &[
-            "notification",
-            "parse",
-            notification_file().to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = tfe_catalog(&["notification", "parse", notification_file().to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let event: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(event["kind"], "run");
     assert_eq!(event["runStatus"], "canceled");
@@ -193,7 +128,5 @@ fn notification_parse_prints_the_normalised_event() {
     assert_eq!(event["final"], true);
     let bad = tfe_catalog(&["notification", "parse", "-"], Some("{not json"));
     assert!(!bad.status.success());
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).starts_with("tfe-catalog: notification: not JSON")
-    );
+    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("tfe-catalog: notification: not JSON"));
 }

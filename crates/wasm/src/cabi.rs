@@ -63,19 +63,13 @@ fn with_json<T: serde::de::DeserializeOwned>(
 ) -> u32 {
     // SAFETY: every exported operation documents that `(ptr, len)` comes from `tc_alloc`.
     let bytes = unsafe { take_input(ptr, len) };
-    respond(
-        serde_json::from_slice::<T>(&bytes)
-            .map_err(|e| format!("invalid input: {e}"))
-            .and_then(f),
-    )
+    respond(serde_json::from_slice::<T>(&bytes).map_err(|e| format!("invalid input: {e}")).and_then(f))
 }
 
 /// `MapRequest` JSON → entity JSON text (the canonical bytes).
 #[unsafe(no_mangle)]
 pub extern "C" fn tc_map(ptr: *mut u8, len: u32) -> u32 {
-    with_json(ptr, len, |req: core::MapRequest| {
-        core::map_request(&req).map_err(|e| e.to_string())
-    })
+    with_json(ptr, len, |req: core::MapRequest| core::map_request(&req).map_err(|e| e.to_string()))
 }
 
 /// `{"token", "body": [bytes], "signature"}` → `""`, or the reason the signature is refused.
@@ -122,22 +116,15 @@ pub extern "C" fn tc_planner_new(ptr: *mut u8, len: u32) -> u32 {
 }
 
 fn with_planner<R>(handle: u32, f: impl FnOnce(&mut core::SyncPlanner) -> R) -> Result<R, String> {
-    PLANNERS.with(|p| {
-        p.borrow_mut()
-            .get_mut(&handle)
-            .map(f)
-            .ok_or_else(|| format!("no planner {handle}"))
-    })
+    PLANNERS.with(|p| p.borrow_mut().get_mut(&handle).map(f).ok_or_else(|| format!("no planner {handle}")))
 }
 
 /// The planner's next output as JSON.
 #[unsafe(no_mangle)]
 pub extern "C" fn tc_planner_poll(handle: u32, now_ms: u64) -> u32 {
     respond(
-        with_planner(handle, |p| {
-            serde_json::to_string(&p.poll_output(now_ms)).map_err(|e| e.to_string())
-        })
-        .and_then(|r| r),
+        with_planner(handle, |p| serde_json::to_string(&p.poll_output(now_ms)).map_err(|e| e.to_string()))
+            .and_then(|r| r),
     )
 }
 

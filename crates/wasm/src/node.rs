@@ -50,13 +50,8 @@ pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, 
 /// Throws unless `signature` is the hex HMAC-SHA512 of `body` keyed with `token` (any request
 /// passes when `token` is null: TFE signs only when a token is set).
 #[wasm_bindgen(js_name = verifySignature)]
-pub fn verify_signature(
-    token: Option<String>,
-    body: &[u8],
-    signature: Option<String>,
-) -> Result<(), JsValue> {
-    core::notification::verify_signature(token.as_deref(), body, signature.as_deref())
-        .map_err(js_error)
+pub fn verify_signature(token: Option<String>, body: &[u8], signature: Option<String>) -> Result<(), JsValue> {
+    core::notification::verify_signature(token.as_deref(), body, signature.as_deref()).map_err(js_error)
 }
 
 /// The parsed notification: `{kind: "verification" | "run" | "workspace" | "unknown", ...}`.
@@ -164,9 +159,7 @@ impl SyncPlanner {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<SyncPlanner, JsValue> {
         let config: core::SyncConfig = from_js(config)?;
-        core::SyncPlanner::new(config)
-            .map(SyncPlanner)
-            .map_err(js_error)
+        core::SyncPlanner::new(config).map(SyncPlanner).map_err(js_error)
     }
 
     /// `{type: "request" | "wait" | "done" | "failed", ...}`.

@@ -20,11 +20,7 @@ pub struct BlueprintLink {
 }
 
 /// The blueprint of `ws` among `modules`, if any.
-pub fn blueprint_of(
-    ws: &Workspace,
-    modules: &[RegistryModule],
-    org: &OrgContext,
-) -> Option<BlueprintLink> {
+pub fn blueprint_of(ws: &Workspace, modules: &[RegistryModule], org: &OrgContext) -> Option<BlueprintLink> {
     if let Some(url) = &ws.source_url {
         if let Some(link) = from_registry_url(url, modules) {
             return Some(link);
@@ -32,16 +28,11 @@ pub fn blueprint_of(
     }
     if let Some(name) = &ws.source_name {
         if let Some(module) = find(name, modules) {
-            return Some(BlueprintLink {
-                module,
-                version: None,
-            });
+            return Some(BlueprintLink { module, version: None });
         }
     }
     let value = tag_value(&ws.tag_names, &org.blueprint_tag_key)?;
-    let (name, version) = value
-        .split_once('@')
-        .map_or((value, None), |(n, v)| (n, Some(v.to_owned())));
+    let (name, version) = value.split_once('@').map_or((value, None), |(n, v)| (n, Some(v.to_owned())));
     find(name, modules).map(|module| BlueprintLink { module, version })
 }
 
@@ -51,13 +42,9 @@ fn from_registry_url(url: &str, modules: &[RegistryModule]) -> Option<BlueprintL
     let [_registry, namespace, name, provider, rest @ ..] = parts.as_slice() else {
         return None;
     };
-    let module = modules
-        .iter()
-        .position(|m| m.namespace == *namespace && m.name == *name && m.provider == *provider)?;
-    let version = rest
-        .first()
-        .filter(|v| !v.is_empty())
-        .map(|v| (*v).to_owned());
+    let module =
+        modules.iter().position(|m| m.namespace == *namespace && m.name == *name && m.provider == *provider)?;
+    let version = rest.first().filter(|v| !v.is_empty()).map(|v| (*v).to_owned());
     Some(BlueprintLink { module, version })
 }
 

@@ -82,10 +82,6 @@ pub struct Spec {
 impl Entity {
     /// `kind:namespace/name`, lower-cased as Backstage's `stringifyEntityRef` does.
     pub fn entity_ref(&self) -> String {
-        format!(
-            "{}:{}/{}",
-            self.kind, self.metadata.namespace, self.metadata.name
-        )
-        .to_lowercase()
+        format!("{}:{}/{}", self.kind, self.metadata.namespace, self.metadata.name).to_lowercase()
     }
 }

@@ -20,9 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use entity::{Entity, Link, Metadata, Spec};
 
 use crate::error::MapError;
-use crate::tfe::{
-    Document, ModuleDetails, Project, RegistryModule, Run, Workspace, parse_document,
-};
+use crate::tfe::{Document, ModuleDetails, Project, RegistryModule, Run, Workspace, parse_document};
 
 /// The TFE host used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://app.terraform.io";
@@ -113,10 +111,7 @@ pub struct OrgContext {
 impl OrgContext {
     /// Validates options for `organization`.
     pub fn new(organization: &str, options: &MapOptions) -> Result<Self, MapError> {
-        let invalid = |option: &str, reason: String| MapError::InvalidOption {
-            option: option.to_owned(),
-            reason,
-        };
+        let invalid = |option: &str, reason: String| MapError::InvalidOption { option: option.to_owned(), reason };
         let namespace = match &options.namespace {
             Some(ns) if naming::is_valid_namespace(ns) => ns.clone(),
             Some(ns) => {
@@ -131,18 +126,13 @@ impl OrgContext {
         let default_owner = naming::owner_ref(owner).map_err(|r| invalid("defaultOwner", r))?;
         let base_url = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(invalid(
-                "baseUrl",
-                format!("{base_url:?} is not an http(s) URL"),
-            ));
+            return Err(invalid("baseUrl", format!("{base_url:?} is not an http(s) URL")));
         }
         let project_owners = options
             .project_owners
             .iter()
             .map(|(project, owner)| {
-                naming::owner_ref(owner)
-                    .map(|o| (project.clone(), o))
-                    .map_err(|r| invalid("projectOwners", r))
+                naming::owner_ref(owner).map(|o| (project.clone(), o)).map_err(|r| invalid("projectOwners", r))
             })
             .collect::<Result<_, _>>()?;
         Ok(OrgContext {
@@ -150,24 +140,15 @@ impl OrgContext {
             namespace,
             default_owner,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            owner_tag_key: options
-                .owner_tag_key
-                .clone()
-                .unwrap_or_else(|| "owner".to_owned()),
+            owner_tag_key: options.owner_tag_key.clone().unwrap_or_else(|| "owner".to_owned()),
             project_owners,
-            blueprint_tag_key: options
-                .blueprint_tag_key
-                .clone()
-                .unwrap_or_else(|| "blueprint".to_owned()),
+            blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| "blueprint".to_owned()),
         })
     }
 }
 
 /// Parses and maps documents into entities.
-pub fn map_documents(
-    documents: &[SourceDocument],
-    options: &MapOptions,
-) -> Result<Vec<Entity>, MapError> {
+pub fn map_documents(documents: &[SourceDocument], options: &MapOptions) -> Result<Vec<Entity>, MapError> {
     let parsed = documents
         .iter()
         .map(|d| parse_document(&d.name, &d.text).map(|doc| (d.name.as_str(), doc)))
@@ -249,9 +230,7 @@ impl Collected {
     }
 }
 
-fn collect<'a>(
-    documents: impl IntoIterator<Item = (&'a str, &'a Document)>,
-) -> Result<Collected, MapError> {
+fn collect<'a>(documents: impl IntoIterator<Item = (&'a str, &'a Document)>) -> Result<Collected, MapError> {
     let mut c = Collected::default();
     for (name, doc) in documents {
         c.add(name, doc)?;
@@ -285,9 +264,7 @@ pub fn map_collected(c: &Collected, options: &MapOptions) -> Result<Vec<Entity>,
     let resources = c
         .workspaces
         .values()
-        .map(|ws| {
-            linker.workspace_entity(ws, ws.current_run_id.as_ref().and_then(|id| c.runs.get(id)))
-        })
+        .map(|ws| linker.workspace_entity(ws, ws.current_run_id.as_ref().and_then(|id| c.runs.get(id))))
         .collect();
     Ok(linker.finish(resources))
 }
@@ -307,32 +284,14 @@ pub struct Linker {
 impl Linker {
     /// Maps the projects and modules of `c`, ready to link workspaces to them.
     pub fn new(c: &Collected, org: OrgContext) -> Self {
-        let mut systems: Vec<Entity> = c
-            .projects
-            .values()
-            .map(|p| project::project_entity(p, &org))
-            .collect();
+        let mut systems: Vec<Entity> = c.projects.values().map(|p| project::project_entity(p, &org)).collect();
         disambiguate(&mut systems);
-        let system_refs = c
-            .projects
-            .keys()
-            .cloned()
-            .zip(systems.iter().map(Entity::entity_ref))
-            .collect();
+        let system_refs = c.projects.keys().cloned().zip(systems.iter().map(Entity::entity_ref)).collect();
         let modules: Vec<RegistryModule> = c.modules.values().cloned().collect();
-        let mut templates: Vec<Entity> = modules
-            .iter()
-            .map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org))
-            .collect();
+        let mut templates: Vec<Entity> =
+            modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
         disambiguate(&mut templates);
-        Linker {
-            org,
-            projects: c.projects.clone(),
-            systems,
-            system_refs,
-            modules,
-            templates,
-        }
+        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates }
     }
 
     /// One workspace's `Resource`, linked to its system, blueprint and owner.
@@ -340,16 +299,11 @@ impl Linker {
         let project = ws.project_id.as_ref().and_then(|id| self.projects.get(id));
         let links = workspace::WorkspaceLinks {
             owner: owner::owner(&ws.tag_names, project, &self.org),
-            system: ws
-                .project_id
-                .as_ref()
-                .and_then(|id| self.system_refs.get(id).cloned()),
-            blueprint: blueprint::blueprint_of(ws, &self.modules, &self.org).map(|link| {
-                workspace::Blueprint {
-                    entity_ref: self.templates[link.module].entity_ref(),
-                    path: self.modules[link.module].path(),
-                    version: link.version,
-                }
+            system: ws.project_id.as_ref().and_then(|id| self.system_refs.get(id).cloned()),
+            blueprint: blueprint::blueprint_of(ws, &self.modules, &self.org).map(|link| workspace::Blueprint {
+                entity_ref: self.templates[link.module].entity_ref(),
+                path: self.modules[link.module].path(),
+                version: link.version,
             }),
         };
         workspace::workspace_entity(ws, run, &links, &self.org)
@@ -358,15 +312,9 @@ impl Linker {
     /// Every entity: systems, templates and `resources`, names made unique, sorted.
     pub fn finish(self, mut resources: Vec<Entity>) -> Vec<Entity> {
         disambiguate(&mut resources);
-        let mut entities: Vec<Entity> = self
-            .systems
-            .into_iter()
-            .chain(self.templates)
-            .chain(resources)
-            .collect();
+        let mut entities: Vec<Entity> = self.systems.into_iter().chain(self.templates).chain(resources).collect();
         entities.sort_by(|a, b| {
-            (a.kind.as_str(), a.metadata.name.to_lowercase())
-                .cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
+            (a.kind.as_str(), a.metadata.name.to_lowercase()).cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
         });
         entities
     }
@@ -374,10 +322,7 @@ impl Linker {
 
 /// Parses, maps and serializes: the byte-exact output every runtime must agree on (pretty JSON,
 /// two-space indent, trailing newline).
-pub fn map_documents_to_json(
-    documents: &[SourceDocument],
-    options: &MapOptions,
-) -> Result<String, MapError> {
+pub fn map_documents_to_json(documents: &[SourceDocument], options: &MapOptions) -> Result<String, MapError> {
     Ok(to_json(&map_documents(documents, options)?))
 }
 
@@ -402,10 +347,7 @@ fn resolve_organization<'a>(
     for organization in organizations {
         match (&found, organization) {
             (Some(a), Some(b)) if a != b => {
-                return Err(MapError::MixedOrganizations {
-                    first: a.clone(),
-                    second: b.clone(),
-                });
+                return Err(MapError::MixedOrganizations { first: a.clone(), second: b.clone() });
             }
             (None, Some(b)) => found = Some(b.clone()),
             _ => {}
@@ -419,22 +361,15 @@ fn resolve_organization<'a>(
 /// names do not change when an unrelated object appears.
 fn disambiguate(entities: &mut [Entity]) {
     let id_of = |e: &Entity| {
-        [
-            annotations::WORKSPACE_ID,
-            annotations::PROJECT_ID,
-            annotations::MODULE_ID,
-        ]
-        .iter()
-        .find_map(|key| e.metadata.annotations.get(*key))
-        .cloned()
-        .unwrap_or_default()
+        [annotations::WORKSPACE_ID, annotations::PROJECT_ID, annotations::MODULE_ID]
+            .iter()
+            .find_map(|key| e.metadata.annotations.get(*key))
+            .cloned()
+            .unwrap_or_default()
     };
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, e) in entities.iter().enumerate() {
-        groups
-            .entry((e.kind.clone(), e.metadata.name.to_lowercase()))
-            .or_default()
-            .push(i);
+        groups.entry((e.kind.clone(), e.metadata.name.to_lowercase())).or_default().push(i);
     }
     for mut members in groups.into_values().filter(|m| m.len() > 1) {
         members.sort_by_key(|&i| id_of(&entities[i]));

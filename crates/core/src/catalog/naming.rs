@@ -14,26 +14,14 @@ const HASH_LEN: usize = 8;
 /// A short, stable, lower-case hex hash of `input` (the first 8 hex digits of its SHA-256).
 pub fn short_hash(input: &str) -> String {
     let digest = Sha256::digest(input.as_bytes());
-    digest
-        .iter()
-        .take(HASH_LEN / 2)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest.iter().take(HASH_LEN / 2).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `metadata.name` for a TFE object named `raw`: characters Backstage does not allow become `-`,
 /// leading and trailing separators go, and a name over 63 characters is cut and ends in `-<hash>`.
 pub fn entity_name(raw: &str) -> String {
-    let replaced: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let replaced: String =
+        raw.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
     let trimmed = replaced.trim_matches(|c: char| !c.is_ascii_alphanumeric());
     if trimmed.is_empty() {
         return format!("tfe-{}", short_hash(raw));
@@ -104,9 +92,7 @@ pub fn is_valid_name(name: &str) -> bool {
         && bytes.len() <= MAX_LEN
         && bytes[0].is_ascii_alphanumeric()
         && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// `metadata.namespace` rule: a lower-case DNS label, `^[a-z0-9]+(?:-+[a-z0-9]+)*$`, 1–63.
@@ -115,18 +101,14 @@ pub fn is_valid_namespace(namespace: &str) -> bool {
         && namespace.len() <= MAX_LEN
         && !namespace.starts_with('-')
         && !namespace.ends_with('-')
-        && namespace
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && namespace.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// `metadata.tags[]` rule: `^[a-z0-9:+#]+(\-[a-z0-9:+#]+)*$`, 1–63.
 pub fn is_valid_tag(tag: &str) -> bool {
     let part_ok = |p: &str| {
         !p.is_empty()
-            && p.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b':' | b'+' | b'#')
-            })
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b':' | b'+' | b'#'))
     };
     tag.len() <= MAX_LEN && tag.split('-').all(part_ok)
 }
@@ -142,14 +124,10 @@ pub fn owner_ref(raw: &str) -> Result<String, String> {
     };
     let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
     if kind != "group" && kind != "user" {
-        return Err(format!(
-            "owner {raw:?} must be a group or a user, not a {kind}"
-        ));
+        return Err(format!("owner {raw:?} must be a group or a user, not a {kind}"));
     }
     if !is_valid_namespace(namespace) {
-        return Err(format!(
-            "owner {raw:?} has an invalid namespace {namespace:?}"
-        ));
+        return Err(format!("owner {raw:?} has an invalid namespace {namespace:?}"));
     }
     if !is_valid_name(name) {
         return Err(format!("owner {raw:?} has an invalid name {name:?}"));
@@ -185,11 +163,7 @@ mod tests {
         assert!(is_valid_name(&name));
         assert_eq!(name, entity_name(&long), "stable");
         let other = "a".repeat(40) + "-" + &"b".repeat(39) + "c";
-        assert_ne!(
-            entity_name(&other),
-            name,
-            "distinct originals stay distinct"
-        );
+        assert_ne!(entity_name(&other), name, "distinct originals stay distinct");
     }
 
     #[test]
@@ -207,10 +181,7 @@ mod tests {
         assert_eq!(tag("env:prod").as_deref(), Some("env:prod"));
         assert_eq!(tag("Cost_Center").as_deref(), Some("cost-center"));
         assert_eq!(tag("a--b").as_deref(), Some("a-b"));
-        assert_eq!(
-            tag("team=platform@acme.io").as_deref(),
-            Some("team-platform-acme-io")
-        );
+        assert_eq!(tag("team=platform@acme.io").as_deref(), Some("team-platform-acme-io"));
         assert_eq!(tag("___"), None);
         for raw in ["x".repeat(100), "a-".repeat(40), "tf+aws".into()] {
             let t = tag(&raw).unwrap();
@@ -223,10 +194,7 @@ mod tests {
     #[test]
     fn owner_refs_are_completed() {
         assert_eq!(owner_ref("team-a").unwrap(), "group:default/team-a");
-        assert_eq!(
-            owner_ref("Group:platform").unwrap(),
-            "group:default/platform"
-        );
+        assert_eq!(owner_ref("Group:platform").unwrap(), "group:default/platform");
         assert_eq!(owner_ref("user:people/jdoe").unwrap(), "user:people/jdoe");
         assert!(owner_ref("component:x").is_err());
         assert!(owner_ref("group:Bad_NS/x").is_err());

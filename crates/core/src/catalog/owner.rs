@@ -20,16 +20,11 @@ pub fn tag_value<'a>(tags: &'a [String], key: &str) -> Option<&'a str> {
 
 /// The owner of a workspace (or, with no tags, of a project).
 pub fn owner(tags: &[String], project: Option<&Project>, org: &OrgContext) -> String {
-    if let Some(owner) = tag_value(tags, &org.owner_tag_key).and_then(|v| naming::owner_ref(v).ok())
-    {
+    if let Some(owner) = tag_value(tags, &org.owner_tag_key).and_then(|v| naming::owner_ref(v).ok()) {
         return owner;
     }
     project
-        .and_then(|p| {
-            org.project_owners
-                .get(&p.id)
-                .or_else(|| org.project_owners.get(&p.name))
-        })
+        .and_then(|p| org.project_owners.get(&p.id).or_else(|| org.project_owners.get(&p.name)))
         .cloned()
         .unwrap_or_else(|| org.default_owner.clone())
 }

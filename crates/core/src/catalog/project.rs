@@ -9,10 +9,7 @@ use crate::tfe::Project;
 
 /// The project's page in the TFE UI.
 pub fn project_url(project: &Project, org: &OrgContext) -> String {
-    format!(
-        "{}/app/{}/projects/{}",
-        org.base_url, org.organization, project.id
-    )
+    format!("{}/app/{}/projects/{}", org.base_url, org.organization, project.id)
 }
 
 /// Maps one project. Its name is the slug of the project name (`Default Project` →
@@ -20,20 +17,13 @@ pub fn project_url(project: &Project, org: &OrgContext) -> String {
 pub fn project_entity(project: &Project, org: &OrgContext) -> Entity {
     let url = project_url(project, org);
     let slug = naming::slug(&project.name);
-    let name = if slug.is_empty() {
-        naming::entity_name(&project.name)
-    } else {
-        naming::entity_name(&slug)
-    };
+    let name = if slug.is_empty() { naming::entity_name(&project.name) } else { naming::entity_name(&slug) };
     let annotations = BTreeMap::from([
         (a::ORGANIZATION.to_owned(), org.organization.clone()),
         (a::PROJECT_ID.to_owned(), project.id.clone()),
         (a::PROJECT_NAME.to_owned(), project.name.clone()),
         (a::MANAGED_BY_LOCATION.to_owned(), format!("url:{url}")),
-        (
-            a::MANAGED_BY_ORIGIN_LOCATION.to_owned(),
-            format!("url:{url}"),
-        ),
+        (a::MANAGED_BY_ORIGIN_LOCATION.to_owned(), format!("url:{url}")),
         (a::VIEW_URL.to_owned(), url.clone()),
     ]);
     Entity {

@@ -30,11 +30,7 @@ pub fn module_entity_name(m: &RegistryModule, org: &OrgContext) -> String {
 }
 
 /// Maps one module; `details` adds the required inputs when the registry exposed them.
-pub fn module_entity(
-    m: &RegistryModule,
-    details: Option<&ModuleDetails>,
-    org: &OrgContext,
-) -> Entity {
+pub fn module_entity(m: &RegistryModule, details: Option<&ModuleDetails>, org: &OrgContext) -> Entity {
     let url = module_url(m, org);
     let version = m.latest_usable_version();
     let mut annotations = BTreeMap::new();
@@ -56,10 +52,7 @@ pub fn module_entity(
         put(a::MODULE_VERSION, version);
     }
     if let Some(details) = details {
-        put(
-            a::MODULE_INPUTS_REQUIRED,
-            &details.required_inputs.join(","),
-        );
+        put(a::MODULE_INPUTS_REQUIRED, &details.required_inputs.join(","));
     }
     let mut links = vec![Link {
         url: url.clone(),
@@ -67,15 +60,8 @@ pub fn module_entity(
         icon: Some("catalog".to_owned()),
         link_type: Some("terraform-module".to_owned()),
     }];
-    if let Some(repo) = m
-        .vcs_repo
-        .as_ref()
-        .and_then(|r| r.repository_http_url.as_ref())
-    {
-        put(
-            a::SOURCE_LOCATION,
-            &format!("url:{}/", repo.trim_end_matches('/')),
-        );
+    if let Some(repo) = m.vcs_repo.as_ref().and_then(|r| r.repository_http_url.as_ref()) {
+        put(a::SOURCE_LOCATION, &format!("url:{}/", repo.trim_end_matches('/')));
         links.push(Link {
             url: repo.clone(),
             title: "Source repository".to_owned(),
@@ -93,11 +79,7 @@ pub fn module_entity(
             name: module_entity_name(m, org),
             namespace: org.namespace.clone(),
             title: Some(m.path()),
-            description: Some(format!(
-                "Terraform blueprint {} ({})",
-                m.path(),
-                version.unwrap_or("no usable version")
-            )),
+            description: Some(format!("Terraform blueprint {} ({})", m.path(), version.unwrap_or("no usable version"))),
             tags: vec!["terraform".to_owned(), "blueprint".to_owned()],
             annotations,
             links,
@@ -113,9 +95,5 @@ pub fn module_entity(
 
 /// `production` once a version is usable, `experimental` before.
 fn lifecycle(m: &RegistryModule) -> &'static str {
-    if m.latest_usable_version().is_some() {
-        "production"
-    } else {
-        "experimental"
-    }
+    if m.latest_usable_version().is_some() { "production" } else { "experimental" }
 }

@@ -34,12 +34,7 @@ pub struct Blueprint {
 }
 
 /// Maps one workspace and, when known, its current run.
-pub fn workspace_entity(
-    ws: &Workspace,
-    run: Option<&Run>,
-    links: &WorkspaceLinks,
-    org: &OrgContext,
-) -> Entity {
+pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLinks, org: &OrgContext) -> Entity {
     let ws_url = workspace_url(ws, org);
     let mut annotations = BTreeMap::new();
     let mut put = |k: &str, v: &str| {
@@ -81,19 +76,12 @@ pub fn workspace_entity(
     if let Some(repo) = &ws.vcs_repo {
         if let Some(identifier) = &repo.identifier {
             put(a::VCS_REPO, identifier);
-            if repo
-                .service_provider
-                .as_deref()
-                .is_some_and(|p| p.starts_with("github"))
-            {
+            if repo.service_provider.as_deref().is_some_and(|p| p.starts_with("github")) {
                 put(a::GITHUB_PROJECT_SLUG, identifier);
             }
         }
         if let Some(url) = &repo.repository_http_url {
-            put(
-                a::SOURCE_LOCATION,
-                &source_location(url, repo, ws.working_directory.as_deref()),
-            );
+            put(a::SOURCE_LOCATION, &source_location(url, repo, ws.working_directory.as_deref()));
             links.push(Link {
                 url: url.clone(),
                 title: "Source repository".to_owned(),
@@ -114,10 +102,7 @@ pub fn workspace_entity(
     if let Some(run) = run {
         let auto_apply = run.auto_apply.or(ws.auto_apply);
         put(a::RUN_STATUS, &run.status);
-        put(
-            a::RUN_STATUS_BUCKET,
-            status::bucket(&run.status, auto_apply).as_str(),
-        );
+        put(a::RUN_STATUS_BUCKET, status::bucket(&run.status, auto_apply).as_str());
         if let Some(at) = run.status_changed_at() {
             put(a::RUN_UPDATED_AT, at);
         }
@@ -138,11 +123,7 @@ pub fn workspace_entity(
             entity_type: Some(WORKSPACE_TYPE.to_owned()),
             owner: ws_links.owner.clone(),
             system: ws_links.system.clone(),
-            depends_on: ws_links
-                .blueprint
-                .iter()
-                .map(|b| b.entity_ref.clone())
-                .collect(),
+            depends_on: ws_links.blueprint.iter().map(|b| b.entity_ref.clone()).collect(),
             ..Spec::default()
         },
     }
@@ -153,10 +134,7 @@ pub fn workspace_entity(
 fn workspace_url(ws: &Workspace, org: &OrgContext) -> String {
     match &ws.self_html {
         Some(path) if path.starts_with('/') => format!("{}{path}", org.base_url),
-        _ => format!(
-            "{}/app/{}/workspaces/{}",
-            org.base_url, org.organization, ws.name
-        ),
+        _ => format!("{}/app/{}/workspaces/{}", org.base_url, org.organization, ws.name),
     }
 }
 
@@ -164,10 +142,7 @@ fn workspace_url(ws: &Workspace, org: &OrgContext) -> String {
 /// that lives in a folder (the branch defaults to `HEAD`, the repository's default branch).
 fn source_location(repo_url: &str, repo: &VcsRepo, working_directory: Option<&str>) -> String {
     let base = repo_url.trim_end_matches('/');
-    match working_directory
-        .map(|d| d.trim_matches('/'))
-        .filter(|d| !d.is_empty())
-    {
+    match working_directory.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty()) {
         Some(dir) => {
             let branch = repo.branch.as_deref().unwrap_or("HEAD");
             format!("url:{base}/tree/{branch}/{dir}/")

@@ -200,34 +200,14 @@ struct Listing {
 /// What a sync reads, in order: projects and modules first, so that workspaces can be linked to
 /// them; workspaces with their current runs included (no per-workspace run calls).
 const LISTINGS: [Listing; 3] = [
-    Listing {
-        path: "projects",
-        include: None,
-        optional: false,
-        per_minute: false,
-    },
-    Listing {
-        path: "registry-modules",
-        include: None,
-        optional: true,
-        per_minute: false,
-    },
-    Listing {
-        path: "workspaces",
-        include: Some("current_run"),
-        optional: false,
-        per_minute: false,
-    },
+    Listing { path: "projects", include: None, optional: false, per_minute: false },
+    Listing { path: "registry-modules", include: None, optional: true, per_minute: false },
+    Listing { path: "workspaces", include: Some("current_run"), optional: false, per_minute: false },
 ];
 
 /// What an incremental refresh reads: the organization's runs, newest first. This list has no
 /// totals (`next-page` only) and its own limit of 30 requests per minute.
-const REFRESH_LISTINGS: [Listing; 1] = [Listing {
-    path: "runs",
-    include: None,
-    optional: false,
-    per_minute: true,
-}];
+const REFRESH_LISTINGS: [Listing; 1] = [Listing { path: "runs", include: None, optional: false, per_minute: true }];
 
 /// TFE's limit on run lists, per minute.
 const RUN_LIST_LIMIT_PER_MINUTE: f64 = 30.0;
@@ -235,11 +215,7 @@ const RUN_LIST_LIMIT_PER_MINUTE: f64 = 30.0;
 #[derive(Debug)]
 enum State {
     /// Ready to ask for `url` once `not_before_ms` has passed.
-    Ready {
-        url: String,
-        attempt: u32,
-        not_before_ms: u64,
-    },
+    Ready { url: String, attempt: u32, not_before_ms: u64 },
     /// `id` is in flight.
     InFlight { id: u64, url: String, attempt: u32 },
     /// Done or failed, and said so.
@@ -280,20 +256,13 @@ impl SyncPlanner {
     /// owner fails before any request is made.
     pub fn new(config: SyncConfig) -> Result<Self, SyncError> {
         let organization = config.options.organization.clone().unwrap_or_default();
-        if organization.is_empty()
-            || !organization
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if organization.is_empty() || !organization.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(SyncError::InvalidConfig(format!(
                 "organization {organization:?} is not a TFE organization name (letters, digits, - and _)"
             )));
         }
         if !(1..=100).contains(&config.page_size) {
-            return Err(SyncError::InvalidConfig(format!(
-                "pageSize {} is outside TFE's 1..=100",
-                config.page_size
-            )));
+            return Err(SyncError::InvalidConfig(format!("pageSize {} is outside TFE's 1..=100", config.page_size)));
         }
         let org = catalog::OrgContext::new(&organization, &config.options)?;
         let url = format!("{}/api/v2/ping", org.base_url);
@@ -301,11 +270,7 @@ impl SyncPlanner {
         Ok(SyncPlanner {
             config,
             org,
-            state: State::Ready {
-                url,
-                attempt: 1,
-                not_before_ms: 0,
-            },
+            state: State::Ready { url, attempt: 1, not_before_ms: 0 },
             listing: 0,
             listing_ids: Vec::new(),
             listing_total: None,
@@ -316,35 +281,22 @@ impl SyncPlanner {
             collected: catalog::Collected::default(),
             linker: None,
             resources: std::collections::BTreeMap::new(),
-            stats: SyncStats {
-                min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT),
-                ..SyncStats::default()
-            },
+            stats: SyncStats { min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT), ..SyncStats::default() },
             rng,
         })
     }
 
     /// What this planner reads: the full model, or the runs list for a refresh.
     fn listings(&self) -> &'static [Listing] {
-        if self.config.refresh_since.is_some() {
-            &REFRESH_LISTINGS
-        } else {
-            &LISTINGS
-        }
+        if self.config.refresh_since.is_some() { &REFRESH_LISTINGS } else { &LISTINGS }
     }
 
     /// The least time between requests now: the probed per-second limit, or the per-minute one
     /// while reading a run list.
     fn interval_now(&self) -> u64 {
-        let per_minute = !self.probing
-            && self
-                .listings()
-                .get(self.listing)
-                .is_some_and(|l| l.per_minute);
+        let per_minute = !self.probing && self.listings().get(self.listing).is_some_and(|l| l.per_minute);
         if per_minute {
-            self.stats
-                .min_interval_ms
-                .max(interval_ms(RUN_LIST_LIMIT_PER_MINUTE / 60.0))
+            self.stats.min_interval_ms.max(interval_ms(RUN_LIST_LIMIT_PER_MINUTE / 60.0))
         } else {
             self.stats.min_interval_ms
         }
@@ -362,32 +314,18 @@ impl SyncPlanner {
             });
         }
         match std::mem::replace(&mut self.state, State::Finished) {
-            State::Ready {
-                url,
-                attempt,
-                not_before_ms,
-            } => {
+            State::Ready { url, attempt, not_before_ms } => {
                 let paced = self.last_request_ms.map_or(0, |t| t + self.interval_now());
                 let not_before_ms = not_before_ms.max(paced);
                 if now_ms < not_before_ms {
-                    self.state = State::Ready {
-                        url,
-                        attempt,
-                        not_before_ms,
-                    };
-                    return Output::Wait {
-                        until_ms: Some(not_before_ms),
-                    };
+                    self.state = State::Ready { url, attempt, not_before_ms };
+                    return Output::Wait { until_ms: Some(not_before_ms) };
                 }
                 self.last_request_ms = Some(now_ms);
                 let id = self.next_id;
                 self.next_id += 1;
                 self.stats.requests += 1;
-                self.state = State::InFlight {
-                    id,
-                    url: url.clone(),
-                    attempt,
-                };
+                self.state = State::InFlight { id, url: url.clone(), attempt };
                 Output::Request(HttpRequest {
                     id,
                     method: "GET".to_owned(),
@@ -407,9 +345,7 @@ impl SyncPlanner {
     /// Hands the planner the outcome of a request it asked for.
     pub fn handle_input(&mut self, input: Input, now_ms: u64) {
         let State::InFlight { id, url, attempt } = &self.state else {
-            return self.fail(SyncError::UnexpectedInput(
-                "no request is in flight".to_owned(),
-            ));
+            return self.fail(SyncError::UnexpectedInput("no request is in flight".to_owned()));
         };
         let (id, url, attempt) = (*id, url.clone(), *attempt);
         match input {
@@ -417,10 +353,8 @@ impl SyncPlanner {
             Input::TransportError { id: got, message } if got == id => {
                 self.retry_or_fail(url, attempt, now_ms, None, message)
             }
-            Input::Response(HttpResponse { id: got, .. })
-            | Input::TransportError { id: got, .. } => self.fail(SyncError::UnexpectedInput(
-                format!("response to request {got}, but request {id} is in flight"),
-            )),
+            Input::Response(HttpResponse { id: got, .. }) | Input::TransportError { id: got, .. } => self
+                .fail(SyncError::UnexpectedInput(format!("response to request {got}, but request {id} is in flight"))),
         }
     }
 
@@ -428,8 +362,7 @@ impl SyncPlanner {
         let organization = self.org.organization.clone();
         if self.probing && resp.status != 401 {
             // Any answer but 401 ends the probe; without the header the documented limit stands.
-            let limit = header(&resp.headers, "x-ratelimit-limit")
-                .and_then(|v| v.trim().parse::<f64>().ok());
+            let limit = header(&resp.headers, "x-ratelimit-limit").and_then(|v| v.trim().parse::<f64>().ok());
             if let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 1.0) {
                 self.stats.min_interval_ms = interval_ms(limit);
             }
@@ -448,28 +381,16 @@ impl SyncPlanner {
                     .and_then(|v| v.trim().parse::<f64>().ok())
                     .filter(|s| s.is_finite() && *s >= 0.0)
                     .map(|s| (s * 1000.0).ceil() as u64);
-                self.retry_or_fail(
-                    url,
-                    attempt,
-                    now_ms,
-                    reset_ms,
-                    "429 Too Many Requests".to_owned(),
-                )
+                self.retry_or_fail(url, attempt, now_ms, reset_ms, "429 Too Many Requests".to_owned())
             }
-            status if status >= 500 => {
-                self.retry_or_fail(url, attempt, now_ms, None, format!("HTTP {status}"))
-            }
+            status if status >= 500 => self.retry_or_fail(url, attempt, now_ms, None, format!("HTTP {status}")),
             status => {
                 let detail = serde_json::from_str::<serde_json::Value>(&resp.body)
                     .ok()
                     .and_then(|v| v.get("errors").map(jsonapi::describe_errors))
                     .map(|d| format!(": {d}"))
                     .unwrap_or_default();
-                self.fail(SyncError::UnexpectedStatus {
-                    status,
-                    url,
-                    detail,
-                })
+                self.fail(SyncError::UnexpectedStatus { status, url, detail })
             }
         }
     }
@@ -479,13 +400,7 @@ impl SyncPlanner {
             Ok(doc) => doc,
             // A 200 with a body that is not JSON is what a truncated transfer looks like: retry.
             Err(ParseError::NotJson { reason, .. }) => {
-                return self.retry_or_fail(
-                    url,
-                    attempt,
-                    now_ms,
-                    None,
-                    format!("unreadable body: {reason}"),
-                );
+                return self.retry_or_fail(url, attempt, now_ms, None, format!("unreadable body: {reason}"));
             }
             Err(e) => return self.fail(e.into()),
         };
@@ -500,25 +415,15 @@ impl SyncPlanner {
         if let Err(e) = self.collected.add(&url, &doc) {
             return self.fail(e.into());
         }
-        self.listing_ids
-            .extend(doc.data.iter().map(|r| r.id.clone()));
+        self.listing_ids.extend(doc.data.iter().map(|r| r.id.clone()));
         if let Some(linker) = &self.linker {
             link_workspaces(linker, &mut self.collected, &mut self.resources);
         }
         if first_total != total {
-            return self.restart_listing(
-                now_ms,
-                format!("its total went from {first_total:?} to {total:?}"),
-            );
+            return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
         }
         match next {
-            Some(url) => {
-                self.state = State::Ready {
-                    url,
-                    attempt: 1,
-                    not_before_ms: now_ms,
-                }
-            }
+            Some(url) => self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms },
             None => self.finish_listing(total, now_ms),
         }
     }
@@ -542,11 +447,7 @@ impl SyncPlanner {
         self.listing += 1;
         self.listing_ids.clear();
         self.listing_total = None;
-        if self
-            .listings()
-            .get(self.listing)
-            .is_some_and(|l| l.path == "workspaces")
-        {
+        if self.listings().get(self.listing).is_some_and(|l| l.path == "workspaces") {
             self.linker = Some(catalog::Linker::new(&self.collected, self.org.clone()));
         }
         if self.listing < self.listings().len() {
@@ -558,9 +459,7 @@ impl SyncPlanner {
         }
         // The workspace listing was last, so the linker exists; map anything it has not yet.
         let Some(linker) = self.linker.take() else {
-            return self.fail(SyncError::UnexpectedInput(
-                "the listings ended before the workspaces".to_owned(),
-            ));
+            return self.fail(SyncError::UnexpectedInput("the listings ended before the workspaces".to_owned()));
         };
         link_workspaces(&linker, &mut self.collected, &mut self.resources);
         self.collected = catalog::Collected::default();
@@ -576,14 +475,8 @@ impl SyncPlanner {
 
     /// The latest run of each workspace among the runs created inside the window.
     fn finish_refresh(&mut self) {
-        let since = self
-            .config
-            .refresh_since
-            .as_deref()
-            .and_then(crate::run::millis)
-            .unwrap_or(i64::MIN);
-        let mut latest: std::collections::BTreeMap<String, crate::run::RunUpdate> =
-            std::collections::BTreeMap::new();
+        let since = self.config.refresh_since.as_deref().and_then(crate::run::millis).unwrap_or(i64::MIN);
+        let mut latest: std::collections::BTreeMap<String, crate::run::RunUpdate> = std::collections::BTreeMap::new();
         for run in std::mem::take(&mut self.collected).take_runs() {
             let created = run.created_at.as_deref().and_then(crate::run::millis);
             let (Some(workspace_id), Some(created)) = (run.workspace_id.clone(), created) else {
@@ -634,33 +527,18 @@ impl SyncPlanner {
 
     /// Ready to ask for the first page of the current listing.
     fn first_page(&self, now_ms: u64) -> State {
-        State::Ready {
-            url: self.page_url(1),
-            attempt: 1,
-            not_before_ms: now_ms,
-        }
+        State::Ready { url: self.page_url(1), attempt: 1, not_before_ms: now_ms }
     }
 
     /// A page of the current listing.
     fn page_url(&self, page: u64) -> String {
-        page_url(
-            &self.org.base_url,
-            &self.org.organization,
-            self.listings()[self.listing],
-            self.config.page_size,
-            page,
-        )
+        page_url(&self.org.base_url, &self.org.organization, self.listings()[self.listing], self.config.page_size, page)
     }
 
     /// During a refresh: the page holds a run created before the window, so older pages cannot
     /// hold newer runs (the list is newest first).
     fn reached_refresh_window(&self, doc: &Document) -> bool {
-        let Some(since) = self
-            .config
-            .refresh_since
-            .as_deref()
-            .and_then(crate::run::millis)
-        else {
+        let Some(since) = self.config.refresh_since.as_deref().and_then(crate::run::millis) else {
             return false;
         };
         doc.data
@@ -681,42 +559,21 @@ impl SyncPlanner {
         Ok(doc.pagination.next_page.map(|n| self.page_url(n)))
     }
 
-    fn retry_or_fail(
-        &mut self,
-        url: String,
-        attempt: u32,
-        now_ms: u64,
-        after_ms: Option<u64>,
-        last: String,
-    ) {
+    fn retry_or_fail(&mut self, url: String, attempt: u32, now_ms: u64, after_ms: Option<u64>, last: String) {
         let policy = &self.config.retry;
         if attempt >= policy.max_attempts {
-            return self.fail(SyncError::RetriesExhausted {
-                url,
-                attempts: attempt,
-                last,
-            });
+            return self.fail(SyncError::RetriesExhausted { url, attempts: attempt, last });
         }
         self.stats.retries += 1;
-        let delay = after_ms
-            .unwrap_or(0)
-            .max(policy.backoff_ms(attempt, &mut self.rng));
-        self.state = State::Ready {
-            url,
-            attempt: attempt + 1,
-            not_before_ms: now_ms + delay,
-        };
+        let delay = after_ms.unwrap_or(0).max(policy.backoff_ms(attempt, &mut self.rng));
+        self.state = State::Ready { url, attempt: attempt + 1, not_before_ms: now_ms + delay };
     }
 
     fn fail(&mut self, cause: SyncError) {
         self.collected = catalog::Collected::default();
         self.resources.clear();
         let stats = self.stats.clone();
-        self.state = State::Terminal(Box::new(Output::Failed {
-            error: cause.to_string(),
-            stats,
-            cause,
-        }));
+        self.state = State::Terminal(Box::new(Output::Failed { error: cause.to_string(), stats, cause }));
     }
 }
 
@@ -732,17 +589,8 @@ fn link_workspaces(
 }
 
 /// A page of a listing; brackets percent-encoded as real traffic is.
-fn page_url(
-    base_url: &str,
-    organization: &str,
-    listing: Listing,
-    page_size: u32,
-    page: u64,
-) -> String {
-    let include = listing
-        .include
-        .map(|i| format!("include={i}&"))
-        .unwrap_or_default();
+fn page_url(base_url: &str, organization: &str, listing: Listing, page_size: u32, page: u64) -> String {
+    let include = listing.include.map(|i| format!("include={i}&")).unwrap_or_default();
     format!(
         "{base_url}/api/v2/organizations/{organization}/{}?{include}page%5Bnumber%5D={page}&page%5Bsize%5D={page_size}",
         listing.path
@@ -753,10 +601,7 @@ fn page_url(
 fn same_origin(url: &str, base_url: &str) -> bool {
     let origin = |u: &str| {
         let after_scheme = u.find("://").map(|i| i + 3).unwrap_or(0);
-        let end = u[after_scheme..]
-            .find('/')
-            .map(|i| i + after_scheme)
-            .unwrap_or(u.len());
+        let end = u[after_scheme..].find('/').map(|i| i + after_scheme).unwrap_or(u.len());
         u[..end].to_ascii_lowercase()
     };
     origin(url) == origin(base_url)
@@ -764,10 +609,7 @@ fn same_origin(url: &str, base_url: &str) -> bool {
 
 /// A header's value, matched case-insensitively.
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 #[cfg(test)]

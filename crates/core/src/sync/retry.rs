@@ -18,12 +18,7 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 6,
-            base_delay_ms: 500,
-            max_delay_ms: 30_000,
-            time_budget_ms: 15 * 60 * 1000,
-        }
+        RetryPolicy { max_attempts: 6, base_delay_ms: 500, max_delay_ms: 30_000, time_budget_ms: 15 * 60 * 1000 }
     }
 }
 
@@ -31,10 +26,7 @@ impl RetryPolicy {
     /// The delay after failed attempt `attempt` (1-based): `base × 2^(attempt-1)`, capped, with
     /// "equal jitter" (half fixed, half drawn from `rng`) so that replicas do not retry in step.
     pub fn backoff_ms(&self, attempt: u32, rng: &mut u64) -> u64 {
-        let exp = self
-            .base_delay_ms
-            .saturating_mul(1u64 << attempt.saturating_sub(1).min(20))
-            .min(self.max_delay_ms);
+        let exp = self.base_delay_ms.saturating_mul(1u64 << attempt.saturating_sub(1).min(20)).min(self.max_delay_ms);
         let half = exp / 2;
         half + next_random(rng) % (half + 1)
     }
@@ -65,16 +57,9 @@ mod tests {
         for attempt in 1..=30 {
             let exp = (500u64 << (attempt - 1).min(20)).min(30_000);
             let d = policy.backoff_ms(attempt, &mut rng);
-            assert!(
-                d >= exp / 2 && d <= exp,
-                "attempt {attempt}: {d} not in [{}, {exp}]",
-                exp / 2
-            );
+            assert!(d >= exp / 2 && d <= exp, "attempt {attempt}: {d} not in [{}, {exp}]", exp / 2);
         }
         let draws: Vec<u64> = (0..5).map(|_| policy.backoff_ms(5, &mut rng)).collect();
-        assert!(
-            draws.windows(2).any(|w| w[0] != w[1]),
-            "jitter varies: {draws:?}"
-        );
+        assert!(draws.windows(2).any(|w| w[0] != w[1]), "jitter varies: {draws:?}");
     }
 }

@@ -27,11 +27,8 @@ fn page(count: usize, size: usize, number: usize) -> String {
                    "relationships": {"organization": {"data": {"id": "acme", "type": "organizations"}}}})
         })
         .collect();
-    let link = |n: usize| {
-        format!(
-            "{BASE}/api/v2/organizations/acme/workspaces?page%5Bnumber%5D={n}&page%5Bsize%5D={size}"
-        )
-    };
+    let link =
+        |n: usize| format!("{BASE}/api/v2/organizations/acme/workspaces?page%5Bnumber%5D={n}&page%5Bsize%5D={size}");
     json!({
         "data": data,
         "links": {"next": (number < pages).then(|| link(number + 1))},
@@ -76,36 +73,20 @@ fn drive(
             Output::Request(req) if req.url.ends_with("/api/v2/ping") => {
                 let headers = vec![("X-RateLimit-Limit".to_owned(), "30".to_owned())];
                 planner.handle_input(
-                    Input::Response(HttpResponse {
-                        id: req.id,
-                        status: 204,
-                        headers,
-                        body: String::new(),
-                    }),
+                    Input::Response(HttpResponse { id: req.id, status: 204, headers, body: String::new() }),
                     now,
                 );
             }
             Output::Request(req) if !is_workspaces(&req) => {
-                let resp = HttpResponse {
-                    id: req.id,
-                    status: 200,
-                    headers: vec![],
-                    body: empty(),
-                };
+                let resp = HttpResponse { id: req.id, status: 200, headers: vec![], body: empty() };
                 planner.handle_input(Input::Response(resp), now);
             }
             Output::Request(req) => {
                 let input = match server(&req, seen.len()) {
-                    Some((status, headers, body)) => Input::Response(HttpResponse {
-                        id: req.id,
-                        status,
-                        headers,
-                        body,
-                    }),
-                    None => Input::TransportError {
-                        id: req.id,
-                        message: "connection reset".into(),
-                    },
+                    Some((status, headers, body)) => {
+                        Input::Response(HttpResponse { id: req.id, status, headers, body })
+                    }
+                    None => Input::TransportError { id: req.id, message: "connection reset".into() },
                 };
                 seen.push(req);
                 now += 10;
@@ -135,27 +116,13 @@ fn cause(output: Output) -> SyncError {
 
 #[test]
 fn pages_through_the_listing_with_the_fewest_requests() {
-    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |req, _| {
-        ok(page(250, 100, page_of(req)))
-    });
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |req, _| ok(page(250, 100, page_of(req))));
     assert_eq!(entities(&out).len(), 250);
     assert_eq!(seen.len(), 3, "⌈250/100⌉ requests");
-    assert!(
-        seen[0].url.contains("include=current_run") && seen[0].url.contains("page%5Bsize%5D=100")
-    );
-    assert!(
-        seen.iter()
-            .all(|r| r.headers.iter().all(|(k, _)| k != "Authorization")),
-        "no credentials in requests"
-    );
-    let Output::Done(snapshot) = out else {
-        unreachable!()
-    };
-    assert_eq!(
-        snapshot.stats.requests,
-        1 + 3 + 2,
-        "the ping, and one page each of projects and modules"
-    );
+    assert!(seen[0].url.contains("include=current_run") && seen[0].url.contains("page%5Bsize%5D=100"));
+    assert!(seen.iter().all(|r| r.headers.iter().all(|(k, _)| k != "Authorization")), "no credentials in requests");
+    let Output::Done(snapshot) = out else { unreachable!() };
+    assert_eq!(snapshot.stats.requests, 1 + 3 + 2, "the ping, and one page each of projects and modules");
     assert_eq!(snapshot.stats.retries, 0);
 }
 
@@ -168,39 +135,26 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
         match planner.poll_output(now) {
             Output::Request(req) if req.url.ends_with("/ping") => {
                 planner.handle_input(
-                    Input::Response(HttpResponse {
-                        id: req.id,
-                        status: 204,
-                        headers: vec![],
-                        body: String::new(),
-                    }),
+                    Input::Response(HttpResponse { id: req.id, status: 204, headers: vec![], body: String::new() }),
                     now,
                 );
             }
             Output::Request(req) => {
                 urls.push(req.url.clone());
                 let body = if req.url.contains("/projects?") {
-                    json!({"data": [{"id": "prj-1", "type": "projects", "attributes": {"name": "Core Network"}}]}).to_string()
+                    json!({"data": [{"id": "prj-1", "type": "projects", "attributes": {"name": "Core Network"}}]})
+                        .to_string()
                 } else if req.url.contains("/registry-modules?") {
-                    let resp = HttpResponse {
-                        id: req.id,
-                        status: 404,
-                        headers: vec![],
-                        body: String::new(),
-                    };
+                    let resp = HttpResponse { id: req.id, status: 404, headers: vec![], body: String::new() };
                     planner.handle_input(Input::Response(resp), now);
                     continue;
                 } else {
                     json!({"data": [{"id": "ws-1", "type": "workspaces", "attributes": {"name": "vpc"},
-                        "relationships": {"project": {"data": {"id": "prj-1", "type": "projects"}}}}]}).to_string()
+                        "relationships": {"project": {"data": {"id": "prj-1", "type": "projects"}}}}]})
+                    .to_string()
                 };
                 planner.handle_input(
-                    Input::Response(HttpResponse {
-                        id: req.id,
-                        status: 200,
-                        headers: vec![],
-                        body,
-                    }),
+                    Input::Response(HttpResponse { id: req.id, status: 200, headers: vec![], body }),
                     now,
                 );
             }
@@ -212,14 +166,8 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
     assert!(urls[0].contains("/organizations/acme/projects?page%5Bnumber%5D=1&page%5Bsize%5D=100"));
     assert!(urls[1].contains("/organizations/acme/registry-modules?"));
     assert!(urls[2].contains("/organizations/acme/workspaces?include=current_run&"));
-    let Output::Done(snapshot) = out else {
-        panic!("{out:?}")
-    };
-    let ws = snapshot
-        .entities
-        .iter()
-        .find(|e| e.kind == "Resource")
-        .unwrap();
+    let Output::Done(snapshot) = out else { panic!("{out:?}") };
+    let ws = snapshot.entities.iter().find(|e| e.kind == "Resource").unwrap();
     assert_eq!(
         ws.spec.system.as_deref(),
         Some("system:acme/core-network"),
@@ -230,20 +178,10 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
 #[test]
 fn requests_are_paced_under_the_probed_rate_limit() {
     let mut planner = SyncPlanner::new(config()).unwrap();
-    let Output::Request(ping) = planner.poll_output(0) else {
-        panic!()
-    };
+    let Output::Request(ping) = planner.poll_output(0) else { panic!() };
     assert_eq!(ping.url, format!("{BASE}/api/v2/ping"));
     let headers = vec![("x-ratelimit-limit".to_owned(), "10".to_owned())];
-    planner.handle_input(
-        Input::Response(HttpResponse {
-            id: ping.id,
-            status: 204,
-            headers,
-            body: String::new(),
-        }),
-        5,
-    );
+    planner.handle_input(Input::Response(HttpResponse { id: ping.id, status: 204, headers, body: String::new() }), 5);
     // 10 per second at 97 %: at least 104 ms apart (⌈1000 / 9.7⌉).
     let mut now = 5;
     let mut sent = vec![0];
@@ -251,18 +189,9 @@ fn requests_are_paced_under_the_probed_rate_limit() {
         match planner.poll_output(now) {
             Output::Request(req) => {
                 sent.push(now);
-                let body = if is_workspaces(&req) {
-                    page(250, 100, page_of(&req))
-                } else {
-                    empty()
-                };
+                let body = if is_workspaces(&req) { page(250, 100, page_of(&req)) } else { empty() };
                 planner.handle_input(
-                    Input::Response(HttpResponse {
-                        id: req.id,
-                        status: 200,
-                        headers: vec![],
-                        body,
-                    }),
+                    Input::Response(HttpResponse { id: req.id, status: 200, headers: vec![], body }),
                     now + 1,
                 );
                 now += 1;
@@ -273,46 +202,26 @@ fn requests_are_paced_under_the_probed_rate_limit() {
     };
     assert_eq!(entities(&out).len(), 250);
     assert!(sent.windows(2).all(|w| w[1] - w[0] >= 104), "{sent:?}");
-    assert!(
-        sent.windows(2).all(|w| w[1] - w[0] <= 105),
-        "and no slower: {sent:?}"
-    );
+    assert!(sent.windows(2).all(|w| w[1] - w[0] <= 105), "and no slower: {sent:?}");
 }
 
 #[test]
 fn a_rejected_token_fails_at_the_ping() {
     let mut planner = SyncPlanner::new(config()).unwrap();
-    let Output::Request(ping) = planner.poll_output(0) else {
-        panic!()
-    };
+    let Output::Request(ping) = planner.poll_output(0) else { panic!() };
     planner.handle_input(
-        Input::Response(HttpResponse {
-            id: ping.id,
-            status: 401,
-            headers: vec![],
-            body: String::new(),
-        }),
+        Input::Response(HttpResponse { id: ping.id, status: 401, headers: vec![], body: String::new() }),
         1,
     );
-    assert!(matches!(
-        cause(planner.poll_output(1)),
-        SyncError::Unauthorized { .. }
-    ));
+    assert!(matches!(cause(planner.poll_output(1)), SyncError::Unauthorized { .. }));
 }
 
 #[test]
 fn terminal_outputs_are_said_once() {
     let mut planner = SyncPlanner::new(config()).unwrap();
-    let Output::Request(req) = planner.poll_output(0) else {
-        panic!()
-    };
+    let Output::Request(req) = planner.poll_output(0) else { panic!() };
     planner.handle_input(
-        Input::Response(HttpResponse {
-            id: req.id,
-            status: 401,
-            headers: vec![],
-            body: String::new(),
-        }),
+        Input::Response(HttpResponse { id: req.id, status: 401, headers: vec![], body: String::new() }),
         1,
     );
     assert!(matches!(planner.poll_output(1), Output::Failed { .. }));
@@ -321,14 +230,10 @@ fn terminal_outputs_are_said_once() {
 
 #[test]
 fn unauthorized_and_not_found_fail_without_retry() {
-    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |_, _| {
-        Some((401, vec![], String::new()))
-    });
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |_, _| Some((401, vec![], String::new())));
     assert!(matches!(cause(out), SyncError::Unauthorized { .. }));
     assert_eq!(seen.len(), 1);
-    let (out, _, _) = drive(SyncPlanner::new(config()).unwrap(), |_, _| {
-        Some((404, vec![], String::new()))
-    });
+    let (out, _, _) = drive(SyncPlanner::new(config()).unwrap(), |_, _| Some((404, vec![], String::new())));
     let err = cause(out);
     assert!(matches!(err, SyncError::NotFound { .. }));
     assert!(err.to_string().contains("organization acme not found"));
@@ -336,17 +241,11 @@ fn unauthorized_and_not_found_fail_without_retry() {
 
 #[test]
 fn a_page_that_keeps_failing_fails_the_whole_sync_after_bounded_retries() {
-    let (out, seen, _) = drive(
-        SyncPlanner::new(config()).unwrap(),
-        |req, _| match page_of(req) {
-            2 => Some((500, vec![], String::new())),
-            n => ok(page(250, 100, n)),
-        },
-    );
-    assert!(matches!(
-        cause(out),
-        SyncError::RetriesExhausted { attempts: 3, .. }
-    ));
+    let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), |req, _| match page_of(req) {
+        2 => Some((500, vec![], String::new())),
+        n => ok(page(250, 100, n)),
+    });
+    assert!(matches!(cause(out), SyncError::RetriesExhausted { attempts: 3, .. }));
     assert_eq!(seen.len(), 1 + 3, "page 1, then page 2 three times");
 }
 
@@ -366,9 +265,7 @@ fn transient_faults_are_retried_until_the_sync_converges() {
         ok(page(250, 100, n))
     });
     assert_eq!(entities(&out).len(), 250);
-    let Output::Done(snapshot) = out else {
-        unreachable!()
-    };
+    let Output::Done(snapshot) = out else { unreachable!() };
     assert_eq!(snapshot.stats.retries, 3);
 }
 
@@ -392,13 +289,8 @@ fn rate_limited_requests_wait_for_the_reset() {
     });
     assert_eq!(entities(&out).len(), 50);
     assert_eq!(seen.len(), 2);
-    assert!(
-        end >= 2_500,
-        "waited for X-RateLimit-Reset (ended at {end} ms)"
-    );
-    let Output::Done(snapshot) = out else {
-        unreachable!()
-    };
+    assert!(end >= 2_500, "waited for X-RateLimit-Reset (ended at {end} ms)");
+    let Output::Done(snapshot) = out else { unreachable!() };
     assert_eq!(snapshot.stats.rate_limited, 1);
 }
 
@@ -406,12 +298,10 @@ fn rate_limited_requests_wait_for_the_reset() {
 fn links_to_another_host_are_not_followed() {
     let foreign = |with_next_page: bool| {
         move |req: &HttpRequest, _| -> Answer {
-            let mut doc: serde_json::Value =
-                serde_json::from_str(&page(150, 100, page_of(req))).unwrap();
+            let mut doc: serde_json::Value = serde_json::from_str(&page(150, 100, page_of(req))).unwrap();
             if page_of(req) == 1 {
-                doc["links"]["next"] = json!(
-                    "https://evil.example.net/api/v2/organizations/acme/workspaces?page%5Bnumber%5D=2"
-                );
+                doc["links"]["next"] =
+                    json!("https://evil.example.net/api/v2/organizations/acme/workspaces?page%5Bnumber%5D=2");
                 if !with_next_page {
                     doc["meta"]["pagination"]["next-page"] = json!(null);
                 }
@@ -421,10 +311,7 @@ fn links_to_another_host_are_not_followed() {
     };
     let (out, seen, _) = drive(SyncPlanner::new(config()).unwrap(), foreign(true));
     assert_eq!(entities(&out).len(), 150);
-    assert!(
-        seen.iter().all(|r| r.url.starts_with(BASE)),
-        "rebuilt from next-page on the configured host"
-    );
+    assert!(seen.iter().all(|r| r.url.starts_with(BASE)), "rebuilt from next-page on the configured host");
     let (out, _, _) = drive(SyncPlanner::new(config()).unwrap(), foreign(false));
     assert!(matches!(cause(out), SyncError::ForeignLink(_)));
 }
@@ -445,9 +332,7 @@ fn a_listing_that_shifts_while_paged_is_read_again() {
     });
     assert_eq!(entities(&out).len(), 199);
     assert_eq!(seen.len(), 4, "two pages, then the listing again");
-    let Output::Done(snapshot) = out else {
-        unreachable!()
-    };
+    let Output::Done(snapshot) = out else { unreachable!() };
     assert_eq!(snapshot.stats.restarts, 1);
 }
 
@@ -456,32 +341,17 @@ fn the_time_budget_bounds_a_sync() {
     let mut cfg = config();
     cfg.retry.max_attempts = 1_000;
     cfg.retry.time_budget_ms = 5_000;
-    let (out, _, end) = drive(SyncPlanner::new(cfg).unwrap(), |_, _| {
-        Some((503, vec![], String::new()))
-    });
-    assert!(matches!(
-        cause(out),
-        SyncError::TimeBudgetExceeded {
-            budget_ms: 5_000,
-            ..
-        }
-    ));
-    assert!(
-        end <= 5_000 + 1_000 + 10,
-        "stopped soon after the budget ({end} ms)"
-    );
+    let (out, _, end) = drive(SyncPlanner::new(cfg).unwrap(), |_, _| Some((503, vec![], String::new())));
+    assert!(matches!(cause(out), SyncError::TimeBudgetExceeded { budget_ms: 5_000, .. }));
+    assert!(end <= 5_000 + 1_000 + 10, "stopped soon after the budget ({end} ms)");
 }
 
 #[test]
 fn bad_configuration_fails_before_any_request() {
     let bad = |patch: serde_json::Value| {
         let mut v = json!({"organization": "acme"});
-        v.as_object_mut()
-            .unwrap()
-            .extend(patch.as_object().unwrap().clone());
-        SyncPlanner::new(serde_json::from_value(v).unwrap())
-            .unwrap_err()
-            .to_string()
+        v.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
+        SyncPlanner::new(serde_json::from_value(v).unwrap()).unwrap_err().to_string()
     };
     assert!(bad(json!({"organization": "acme/../x"})).contains("not a TFE organization name"));
     assert!(bad(json!({"namespace": "Acme"})).contains("invalid option namespace"));
@@ -493,8 +363,7 @@ fn bad_configuration_fails_before_any_request() {
 #[test]
 fn absent_optional_blocks_mean_defaults() {
     let cfg: SyncConfig =
-        serde_json::from_value(json!({"organization": "acme", "retry": null, "namespace": null}))
-            .unwrap();
+        serde_json::from_value(json!({"organization": "acme", "retry": null, "namespace": null})).unwrap();
     assert_eq!(cfg.retry, RetryPolicy::default());
     assert_eq!(cfg.page_size, 100);
 }
@@ -502,23 +371,13 @@ fn absent_optional_blocks_mean_defaults() {
 #[test]
 fn answers_to_requests_not_in_flight_are_errors() {
     let mut planner = SyncPlanner::new(config()).unwrap();
-    let Output::Request(req) = planner.poll_output(0) else {
-        panic!()
-    };
+    let Output::Request(req) = planner.poll_output(0) else { panic!() };
     assert!(req.url.ends_with("/ping"));
     planner.handle_input(
-        Input::Response(HttpResponse {
-            id: req.id + 7,
-            status: 200,
-            headers: vec![],
-            body: String::new(),
-        }),
+        Input::Response(HttpResponse { id: req.id + 7, status: 200, headers: vec![], body: String::new() }),
         1,
     );
-    assert!(matches!(
-        cause(planner.poll_output(1)),
-        SyncError::UnexpectedInput(_)
-    ));
+    assert!(matches!(cause(planner.poll_output(1)), SyncError::UnexpectedInput(_)));
 }
 
 #[test]
@@ -543,18 +402,10 @@ fn an_incremental_refresh_reads_runs_back_to_the_window_only() {
         match planner.poll_output(now) {
             Output::Request(req) => {
                 sent.push((now, req.url.clone()));
-                let body = if req.url.ends_with("/ping") {
-                    String::new()
-                } else {
-                    pages[page_of(&req) - 1].to_string()
-                };
+                let body =
+                    if req.url.ends_with("/ping") { String::new() } else { pages[page_of(&req) - 1].to_string() };
                 planner.handle_input(
-                    Input::Response(HttpResponse {
-                        id: req.id,
-                        status: 200,
-                        headers: vec![],
-                        body,
-                    }),
+                    Input::Response(HttpResponse { id: req.id, status: 200, headers: vec![], body }),
                     now + 5,
                 );
                 now += 5;
@@ -563,35 +414,13 @@ fn an_incremental_refresh_reads_runs_back_to_the_window_only() {
             other => break other,
         }
     };
-    assert_eq!(
-        sent.len(),
-        3,
-        "the ping and two pages; the run older than the window ends it: {sent:?}"
-    );
-    assert!(
-        sent[1]
-            .1
-            .contains("/organizations/acme/runs?page%5Bnumber%5D=1")
-    );
-    assert!(
-        sent[2].0 - sent[1].0 >= 2_062,
-        "30 per minute at 97 %: {sent:?}"
-    );
-    let Output::Done(snapshot) = out else {
-        panic!("{out:?}")
-    };
+    assert_eq!(sent.len(), 3, "the ping and two pages; the run older than the window ends it: {sent:?}");
+    assert!(sent[1].1.contains("/organizations/acme/runs?page%5Bnumber%5D=1"));
+    assert!(sent[2].0 - sent[1].0 >= 2_062, "30 per minute at 97 %: {sent:?}");
+    let Output::Done(snapshot) = out else { panic!("{out:?}") };
     assert!(snapshot.entities.is_empty());
-    let runs: Vec<(&str, &str, &str)> = snapshot
-        .runs
-        .iter()
-        .map(|u| {
-            (
-                u.workspace_id.as_str(),
-                u.run_id.as_str(),
-                u.status.as_str(),
-            )
-        })
-        .collect();
+    let runs: Vec<(&str, &str, &str)> =
+        snapshot.runs.iter().map(|u| (u.workspace_id.as_str(), u.run_id.as_str(), u.status.as_str())).collect();
     assert_eq!(
         runs,
         [("ws-1", "run-4", "applying"), ("ws-2", "run-3", "errored")],

@@ -77,12 +77,7 @@ impl Resource {
 
     /// The id a to-one relationship points at. Tolerates `{}`, `{"data": null}` and a missing key.
     pub fn relationship_id(&self, key: &str) -> Option<&str> {
-        self.relationships
-            .get(key)?
-            .get("data")?
-            .get("id")?
-            .as_str()
-            .filter(|s| !s.is_empty())
+        self.relationships.get(key)?.get("data")?.get("id")?.as_str().filter(|s| !s.is_empty())
     }
 
     /// A string link (`links.self-html`, ...).
@@ -93,14 +88,9 @@ impl Resource {
 
 /// Parses one TFE document. `name` only labels errors.
 pub fn parse_document(name: &str, text: &str) -> Result<Document, ParseError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| ParseError::NotJson {
-        document: name.to_owned(),
-        reason: e.to_string(),
-    })?;
-    let not_jsonapi = |reason: &str| ParseError::NotJsonApi {
-        document: name.to_owned(),
-        reason: reason.to_owned(),
-    };
+    let root: Value = serde_json::from_str(text)
+        .map_err(|e| ParseError::NotJson { document: name.to_owned(), reason: e.to_string() })?;
+    let not_jsonapi = |reason: &str| ParseError::NotJsonApi { document: name.to_owned(), reason: reason.to_owned() };
     let Value::Object(root) = root else {
         return Err(not_jsonapi("the top level is not an object"));
     };
@@ -116,33 +106,23 @@ pub fn parse_document(name: &str, text: &str) -> Result<Document, ParseError> {
         }
     }
     if let (None, Some(errors)) = (root.get("data"), root.get("errors")) {
-        return Err(ParseError::ErrorDocument {
-            document: name.to_owned(),
-            detail: describe_errors(errors),
-        });
+        return Err(ParseError::ErrorDocument { document: name.to_owned(), detail: describe_errors(errors) });
     }
     let data = match root.get("data") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| parse_resource(name, item))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(items)) => {
+            items.iter().map(|item| parse_resource(name, item)).collect::<Result<Vec<_>, _>>()?
+        }
         Some(item @ Value::Object(_)) => vec![parse_resource(name, item)?],
         Some(_) => return Err(not_jsonapi("`data` is neither an object nor an array")),
         None => return Err(not_jsonapi("no `data` member")),
     };
     let included = match root.get("included") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| parse_resource(name, item))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(items)) => {
+            items.iter().map(|item| parse_resource(name, item)).collect::<Result<Vec<_>, _>>()?
+        }
         _ => Vec::new(),
     };
-    Ok(Document {
-        data,
-        included,
-        pagination: parse_pagination(&root),
-        module_details: None,
-    })
+    Ok(Document { data, included, pagination: parse_pagination(&root), module_details: None })
 }
 
 /// `title: detail` of each JSON:API error, joined; tolerates numeric `status` and missing fields.
@@ -163,11 +143,7 @@ pub fn describe_errors(errors: &Value) -> String {
             }
         })
         .collect();
-    if parts.is_empty() {
-        "empty `errors` list".to_owned()
-    } else {
-        parts.join("; ")
-    }
+    if parts.is_empty() { "empty `errors` list".to_owned() } else { parts.join("; ") }
 }
 
 fn parse_resource(document: &str, value: &Value) -> Result<Resource, ParseError> {
@@ -177,28 +153,15 @@ fn parse_resource(document: &str, value: &Value) -> Result<Resource, ParseError>
             reason: "a resource object is not an object".to_owned(),
         });
     };
-    let kind = obj
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let id = obj
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
+    let kind = obj.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+    let id = obj.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
     if kind.is_empty() || id.is_empty() {
         return Err(ParseError::NotJsonApi {
             document: document.to_owned(),
             reason: format!("a resource object lacks `type` or `id` (type {kind:?}, id {id:?})"),
         });
     }
-    let object_member = |key: &str| {
-        obj.get(key)
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
+    let object_member = |key: &str| obj.get(key).and_then(Value::as_object).cloned().unwrap_or_default();
     Ok(Resource {
         attributes: object_member("attributes"),
         relationships: object_member("relationships"),
@@ -209,28 +172,19 @@ fn parse_resource(document: &str, value: &Value) -> Result<Resource, ParseError>
 }
 
 fn parse_pagination(root: &Map<String, Value>) -> Pagination {
-    let meta = root
-        .get("meta")
-        .and_then(|m| m.get("pagination"))
-        .and_then(Value::as_object);
+    let meta = root.get("meta").and_then(|m| m.get("pagination")).and_then(Value::as_object);
     let number = |key: &str| meta.and_then(|m| m.get(key)).and_then(as_u64_lenient);
     Pagination {
         current_page: number("current-page"),
         next_page: number("next-page"),
         total_count: number("total-count"),
-        next_link: root
-            .get("links")
-            .and_then(|l| l.get("next"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        next_link: root.get("links").and_then(|l| l.get("next")).and_then(Value::as_str).map(str::to_owned),
     }
 }
 
 /// Numbers as numbers or as numeric strings (TFE has both in recorded traffic).
 fn as_u64_lenient(value: &Value) -> Option<u64> {
-    value
-        .as_u64()
-        .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+    value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()))
 }
 
 #[cfg(test)]
@@ -273,29 +227,15 @@ mod tests {
         .unwrap();
         assert_eq!(
             doc.pagination,
-            Pagination {
-                current_page: Some(2),
-                next_page: None,
-                total_count: Some(7),
-                next_link: None
-            }
+            Pagination { current_page: Some(2), next_page: None, total_count: Some(7), next_link: None }
         );
     }
 
     #[test]
     fn non_jsonapi_is_a_typed_error() {
-        assert!(matches!(
-            parse_document("d", "[1,2]"),
-            Err(ParseError::NotJsonApi { .. })
-        ));
-        assert!(matches!(
-            parse_document("d", "{}"),
-            Err(ParseError::NotJsonApi { .. })
-        ));
-        assert!(matches!(
-            parse_document("d", "not json"),
-            Err(ParseError::NotJson { .. })
-        ));
+        assert!(matches!(parse_document("d", "[1,2]"), Err(ParseError::NotJsonApi { .. })));
+        assert!(matches!(parse_document("d", "{}"), Err(ParseError::NotJsonApi { .. })));
+        assert!(matches!(parse_document("d", "not json"), Err(ParseError::NotJson { .. })));
         assert!(matches!(
             parse_document("d", r#"{"data":[{"type":"workspaces"}]}"#),
             Err(ParseError::NotJsonApi { .. })

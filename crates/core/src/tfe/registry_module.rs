@@ -34,13 +34,11 @@ impl RegistryModule {
     /// Reads a module from a `registry-modules` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
         let required = |key: &str| {
-            r.attr_text(key)
-                .map(str::to_owned)
-                .ok_or_else(|| ParseError::BadResource {
-                    document: document.to_owned(),
-                    resource: format!("registry-modules/{}", r.id),
-                    reason: format!("attribute `{key}` is missing or not a non-empty string"),
-                })
+            r.attr_text(key).map(str::to_owned).ok_or_else(|| ParseError::BadResource {
+                document: document.to_owned(),
+                resource: format!("registry-modules/{}", r.id),
+                reason: format!("attribute `{key}` is missing or not a non-empty string"),
+            })
         };
         let versions = r
             .attributes
@@ -49,10 +47,7 @@ impl RegistryModule {
             .map(|list| {
                 list.iter()
                     .filter_map(|v| {
-                        Some((
-                            v.get("version")?.as_str()?.to_owned(),
-                            v.get("status")?.as_str()?.to_owned(),
-                        ))
+                        Some((v.get("version")?.as_str()?.to_owned(), v.get("status")?.as_str()?.to_owned()))
                     })
                     .collect()
             })
@@ -78,12 +73,7 @@ impl RegistryModule {
     /// The newest version whose status is `ok`, preferring releases: Terraform's version
     /// constraints skip pre-releases, so `2.0.0-rc1` is only "latest" when nothing else is usable.
     pub fn latest_usable_version(&self) -> Option<&str> {
-        let ok = || {
-            self.versions
-                .iter()
-                .filter(|(_, s)| s == "ok")
-                .map(|(v, _)| v.as_str())
-        };
+        let ok = || self.versions.iter().filter(|(_, s)| s == "ok").map(|(v, _)| v.as_str());
         ok().filter(|v| !v.contains('-'))
             .max_by(|a, b| compare_versions(a, b))
             .or_else(|| ok().max_by(|a, b| compare_versions(a, b)))
@@ -106,11 +96,8 @@ impl ModuleDetails {
     /// Reads a details document, or `None` when `root` is not one (no `root.inputs`).
     pub fn from_json(root: &Value) -> Option<Self> {
         let inputs = root.get("root")?.get("inputs")?.as_array()?;
-        let (namespace, name, provider) = (
-            root.get("namespace")?.as_str()?,
-            root.get("name")?.as_str()?,
-            root.get("provider")?.as_str()?,
-        );
+        let (namespace, name, provider) =
+            (root.get("namespace")?.as_str()?, root.get("name")?.as_str()?, root.get("provider")?.as_str()?);
         let mut required_inputs: Vec<String> = inputs
             .iter()
             .filter(|i| i.get("required").and_then(Value::as_bool) == Some(true))
@@ -119,10 +106,7 @@ impl ModuleDetails {
         required_inputs.sort();
         Some(ModuleDetails {
             path: format!("{namespace}/{name}/{provider}"),
-            version: root
-                .get("version")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            version: root.get("version").and_then(Value::as_str).map(str::to_owned),
             required_inputs,
         })
     }

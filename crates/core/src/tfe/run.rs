@@ -39,21 +39,15 @@ pub struct Run {
 impl Run {
     /// Reads a run from a `runs` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
-        let status = r
-            .attr_text("status")
-            .ok_or_else(|| ParseError::BadResource {
-                document: document.to_owned(),
-                resource: format!("runs/{}", r.id),
-                reason: "attribute `status` is missing or not a non-empty string".to_owned(),
-            })?;
+        let status = r.attr_text("status").ok_or_else(|| ParseError::BadResource {
+            document: document.to_owned(),
+            resource: format!("runs/{}", r.id),
+            reason: "attribute `status` is missing or not a non-empty string".to_owned(),
+        })?;
         let text = |key: &str| r.attr_text(key).map(str::to_owned);
         let status_timestamps = r
             .attr_object("status-timestamps")
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                    .collect()
-            })
+            .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned()))).collect())
             .unwrap_or_default();
         Ok(Run {
             id: r.id.clone(),

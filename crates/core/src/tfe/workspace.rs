@@ -63,12 +63,7 @@ pub struct VcsRepo {
 impl VcsRepo {
     /// Reads a `vcs-repo` object (workspaces and registry modules share its shape).
     pub fn from_object(repo: &serde_json::Map<String, Value>) -> Self {
-        let field = |key: &str| {
-            repo.get(key)
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let field = |key: &str| repo.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
         VcsRepo {
             identifier: field("identifier"),
             repository_http_url: field("repository-http-url"),
@@ -117,13 +112,6 @@ impl Workspace {
 fn string_list(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|items| items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default()
 }

@@ -32,10 +32,8 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn load(dir: PathBuf) -> Case {
-    let mut inputs: Vec<PathBuf> = fs::read_dir(dir.join("input"))
-        .expect("input dir")
-        .map(|e| e.expect("readable").path())
-        .collect();
+    let mut inputs: Vec<PathBuf> =
+        fs::read_dir(dir.join("input")).expect("input dir").map(|e| e.expect("readable").path()).collect();
     inputs.sort();
     let documents = inputs
         .iter()
@@ -47,21 +45,14 @@ fn load(dir: PathBuf) -> Case {
     let options: MapOptions = fs::read_to_string(dir.join("options.json"))
         .map(|t| serde_json::from_str(&t).expect("options.json parses"))
         .unwrap_or_default();
-    let format = match fs::read_to_string(dir.join("format.txt"))
-        .as_deref()
-        .map(str::trim)
-    {
+    let format = match fs::read_to_string(dir.join("format.txt")).as_deref().map(str::trim) {
         Ok("port") => OutputFormat::Port,
         Ok(other) => panic!("unknown format {other:?}"),
         Err(_) => OutputFormat::Backstage,
     };
     Case {
         name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-        request: MapRequest {
-            documents,
-            options,
-            format,
-        },
+        request: MapRequest { documents, options, format },
         dir,
     }
 }
@@ -71,11 +62,7 @@ fn load(dir: PathBuf) -> Case {
 pub fn check(case: &Case, outcome: &Result<String, String>) -> Option<String> {
     let (file, other, actual) = match outcome {
         Ok(json) => ("expected.json", "expected-error.txt", json.clone()),
-        Err(message) => (
-            "expected-error.txt",
-            "expected.json",
-            format!("{message}\n"),
-        ),
+        Err(message) => ("expected-error.txt", "expected.json", format!("{message}\n")),
     };
     if std::env::var("BLESS").as_deref() == Ok("1") {
         fs::write(case.dir.join(file), &actual).unwrap();
@@ -84,13 +71,7 @@ pub fn check(case: &Case, outcome: &Result<String, String>) -> Option<String> {
     }
     match fs::read_to_string(case.dir.join(file)) {
         Ok(expected) if expected == actual => None,
-        Ok(expected) => Some(format!(
-            "{}: {file} differs\n--- expected\n{expected}\n--- actual\n{actual}",
-            case.name
-        )),
-        Err(_) => Some(format!(
-            "{}: produced {file}, but the case expects {other}:\n{actual}",
-            case.name
-        )),
+        Ok(expected) => Some(format!("{}: {file} differs\n--- expected\n{expected}\n--- actual\n{actual}", case.name)),
+        Err(_) => Some(format!("{}: produced {file}, but the case expects {other}:\n{actual}", case.name)),
     }
 }
