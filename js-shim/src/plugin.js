@@ -36,7 +36,12 @@ const terraformPlugin = createBackendPlugin({
           id: 'terraform:sync-outcomes',
           topics: [SYNC_TOPIC],
           onEvent: async ({ eventPayload }) => {
-            await store.putHealth(core.recordSyncOutcome(await store.health(eventPayload.organization), eventPayload));
+            try {
+              await store.putHealth(core.recordSyncOutcome(await store.health(eventPayload.organization), eventPayload));
+            } catch (e) {
+              // Best effort, like the report itself (e.g. an outcome arriving while the backend stops).
+              logger.warn(`could not record the sync outcome of ${eventPayload?.organization}: ${e.message}`);
+            }
           },
         });
         const baseUrl = await discovery.getExternalBaseUrl('terraform');

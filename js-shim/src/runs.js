@@ -16,10 +16,18 @@ class RunFetcher {
     this.inflight = new Map();
   }
 
-  /** The run's record, fetched from TFE and stored; null when no organization has the run. */
+  /**
+   * The run's record: the stored one unless it needs a fetch (core `needsFetch`), else fetched
+   * from TFE and stored; null when no organization has the run. Reading the store inside the
+   * shared promise closes the gap between a caller's earlier store read and a fetch that just
+   * finished, so concurrent and back-to-back misses cost one TFE request.
+   */
   fetch(runId) {
     if (!this.inflight.has(runId)) {
-      const p = this.fetchFromTfe(runId).finally(() => this.inflight.delete(runId));
+      const p = (async () => {
+        const stored = await this.store.get(runId);
+        return core.needsFetch(stored) ? this.fetchFromTfe(runId) : stored;
+      })().finally(() => this.inflight.delete(runId));
       this.inflight.set(runId, p);
     }
     return this.inflight.get(runId);
