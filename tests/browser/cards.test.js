@@ -73,11 +73,17 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   assert.ok(ws, 'the generated organization has an applied workspace');
   const run = org.runs.get(ws.relationships['current-run'].data.id);
   const name = ws.attributes.name;
+  const moving = org.workspaces.find(w => {
+    const r = org.runs.get(w.relationships['current-run'].data?.id);
+    return r && ['applying', 'planning', 'pending'].includes(r.attributes.status);
+  });
+  assert.ok(moving, 'the generated organization has a run in progress');
   const { fake, baseUrl, app, page, consoleErrors } = await start(t, {
     org,
     components: [
       { name: 'payments', annotations: { 'terraform/organization': 'acme', 'terraform/workspace': name } },
       { name: 'misspelt', annotations: { 'terraform/organization': 'acme', 'terraform/workspace': 'no-such-workspace' } },
+      { name: 'checkout', annotations: { 'terraform.io/organization': 'acme', 'terraform.io/workspace-id': moving.id } },
     ],
   });
   await eventually(async () => (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' })).length === 12, { what: 'the sync' });
@@ -124,6 +130,18 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   assert.equal((await FakeTfe.sendNotification(`${baseUrl}/api/terraform/notifications/acme`, payload, 'h')).status, 202);
   await ours.getByText('Errored', { exact: true }).waitFor({ timeout: TIMEOUT });
   assert.equal(await ours.locator('[data-bucket="failure"]').count(), 1);
+
+  // A run in progress is polled with its ETag (304 while it does not move) and shown as it moves.
+  const statusPolls = [];
+  page.on('response', r => { if (/\/api\/terraform\/run\/[^/]+\/status$/.test(new URL(r.url()).pathname)) statusPolls.push(r.status()); });
+  await page.goto(`${app.url}/catalog/default/component/checkout?poll=500`);
+  await linkNamed(ours, moving.attributes.name).waitFor({ timeout: TIMEOUT });
+  await eventually(() => statusPolls.includes(304), { what: 'a 304 to a status poll' });
+  const polledBefore = statusPolls.length;
+  // Same run id: the workspace's current run moves on.
+  assert.equal((await FakeTfe.sendNotification(`${baseUrl}/api/terraform/notifications/acme`, fake.runNotification('acme', moving.id, 'applied'), 'h')).status, 202);
+  await ours.getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+  assert.ok(statusPolls.slice(polledBefore).includes(200), 'after 304s, the moved run answered with its new status');
 
   // Empty state (ours) and not-found error (theirs) for a workspace that is not in the catalog.
   await page.goto(`${app.url}/catalog/default/component/misspelt?poll=0`);
