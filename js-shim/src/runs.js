@@ -8,6 +8,22 @@ const core = require('./core');
 /** Plan logs of real runs are up to a few megabytes; anything larger is cut, with a note. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
 
+/** Backstage's error handler answers 503 for this name. */
+const unavailable = message => Object.assign(new Error(message), { name: 'ServiceUnavailableError' });
+
+/** `GET /runs/:id?include=…` with the organization's token; throws `unavailable` when TFE is unreachable. */
+async function getRun({ syncConfig, token }, runId, include) {
+  const url = `${syncConfig.baseUrl.replace(/\/$/, '')}/api/v2/runs/${encodeURIComponent(runId)}?include=${include}`;
+  try {
+    return await fetch(url, {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' },
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (e) {
+    throw unavailable(`TFE at ${syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`);
+  }
+}
+
 class RunFetcher {
   constructor({ organizations, store, logger }) {
     this.organizations = organizations;
@@ -35,32 +51,25 @@ class RunFetcher {
 
   async fetchFromTfe(runId) {
     let lastError;
-    for (const { syncConfig, token } of this.organizations) {
-      const url = `${syncConfig.baseUrl.replace(/\/$/, '')}/api/v2/runs/${encodeURIComponent(runId)}?include=plan,workspace,created_by`;
+    for (const org of this.organizations) {
       let res;
       try {
-        res = await fetch(url, {
-          headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' },
-          signal: AbortSignal.timeout(15_000),
-        });
+        res = await getRun(org, runId, 'plan,workspace,created_by');
       } catch (e) {
-        lastError = new Error(`TFE at ${syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`);
+        lastError = e;
         continue;
       }
       if (res.status === 401 || res.status === 404) continue; // not this organization's run
       if (!res.ok) {
-        lastError = new Error(`TFE at ${syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
+        lastError = unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
         continue;
       }
-      const record = core.recordFromDocument(await res.text(), {
-        baseUrl: syncConfig.baseUrl,
-        organization: syncConfig.organization,
-        namespace: syncConfig.namespace,
-      });
+      const { baseUrl, organization, namespace } = org.syncConfig;
+      const record = core.recordFromDocument(await res.text(), { baseUrl, organization, namespace });
       await this.store.put(record);
       return record;
     }
-    if (lastError) throw Object.assign(lastError, { name: 'ServiceUnavailableError' });
+    if (lastError) throw lastError;
     return null;
   }
 
@@ -72,28 +81,18 @@ class RunFetcher {
   async planLog(runId, organization) {
     const org = this.organizations.find(o => o.syncConfig.organization === organization);
     if (!org) return null;
-    const base = org.syncConfig.baseUrl.replace(/\/$/, '');
-    const unreachable = e => Object.assign(new Error(`TFE at ${org.syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`), { name: 'ServiceUnavailableError' });
-    let res;
-    try {
-      res = await fetch(`${base}/api/v2/runs/${encodeURIComponent(runId)}?include=plan`, {
-        headers: { Authorization: `Bearer ${org.token}`, Accept: 'application/vnd.api+json' },
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (e) {
-      throw unreachable(e);
-    }
+    const res = await getRun(org, runId, 'plan');
     if (res.status === 404) return null;
-    if (!res.ok) throw Object.assign(new Error(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`), { name: 'ServiceUnavailableError' });
+    if (!res.ok) throw unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
     const url = core.planLogUrl(await res.text());
     if (!url) return null;
     let log;
     try {
       log = await fetch(url, { signal: AbortSignal.timeout(30_000) });
     } catch (e) {
-      throw unreachable(e);
+      throw unavailable(`TFE at ${org.syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`);
     }
-    if (!log.ok) throw Object.assign(new Error(`the plan log of run ${runId} could not be read (${log.status})`), { name: 'ServiceUnavailableError' });
+    if (!log.ok) throw unavailable(`the plan log of run ${runId} could not be read (${log.status})`);
     const text = await log.text();
     return text.length > MAX_LOG_BYTES ? `${text.slice(0, MAX_LOG_BYTES)}\n[log cut at ${MAX_LOG_BYTES} bytes]\n` : text;
   }
