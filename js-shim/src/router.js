@@ -6,7 +6,7 @@ const express = require('express');
 const Router = require('express-promise-router');
 const { InputError, NotFoundError, AuthenticationError, ServiceUnavailableError } = require('@backstage/errors');
 const core = require('./core');
-const { workspaceFilter } = require('./lookup');
+const { workspaceFilter, byWorkspaceId, byCurrentRun } = require('./lookup');
 const { NOTIFICATION_TOPIC } = require('./topics');
 
 /** Real payloads are a few kilobytes. */
@@ -62,9 +62,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     const { runId } = req.params;
     const credentials = await httpAuth.credentials(req);
     const stored = await store.get(runId);
-    const filter = stored?.workspaceId
-      ? { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': stored.workspaceId }
-      : { kind: 'Resource', 'metadata.annotations.terraform.io/run-id': runId };
+    const filter = stored?.workspaceId ? byWorkspaceId(stored.workspaceId) : byCurrentRun(runId);
     const { items } = await catalog.getEntities({ filter, fields: ['metadata.annotations'] }, { credentials });
     if (items.length === 0) throw new NotFoundError(`run ${runId} not found`);
     return { stored, organization: items[0].metadata.annotations['terraform.io/organization'] };
@@ -100,7 +98,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     res.send(log);
   });
 
-  /** The problems (failed syncs) of the organizations `selectors` name. */
+  /** The problems (failed syncs) of these organizations, each named once. */
   async function problemsOf(organizationNames) {
     const problems = [];
     for (const organization of new Set(organizationNames)) {

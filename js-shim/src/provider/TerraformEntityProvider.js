@@ -8,6 +8,7 @@ const { runSync, validateSyncConfig } = require('../drive');
 const { NOTIFICATION_TOPIC, SYNC_TOPIC } = require('../topics');
 const core = require('../core');
 const { recordSync } = require('../metrics');
+const { byWorkspaceId } = require('../lookup');
 
 class TerraformEntityProvider {
   /** One provider per entry of `terraform.organizations`. */
@@ -76,7 +77,7 @@ class TerraformEntityProvider {
   async updateWorkspace(workspaceId, update) {
     const credentials = await this.auth.getOwnServiceCredentials();
     const { items } = await this.catalogApi.getEntities(
-      { filter: { kind: 'Resource', 'metadata.annotations.terraform.io/workspace-id': workspaceId } },
+      { filter: byWorkspaceId(workspaceId) },
       { credentials },
     );
     const added = items.map(update).filter(Boolean).map(entity => ({ entity, locationKey: this.name }));
