@@ -41,7 +41,7 @@ pub struct AnnotatedMetadata {
 }
 
 /// One workspace an entity says it runs on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceSelector {
     /// TFE organization name.
@@ -119,12 +119,7 @@ pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
     let mut out = Vec::new();
     if let Some(org) = ann.get(a::ORGANIZATION).map(|o| o.trim()).filter(|o| !o.is_empty()) {
         for id in list(ann.get(a::WORKSPACE_ID)) {
-            out.push(WorkspaceSelector {
-                organization: org.to_owned(),
-                workspace_id: Some(id),
-                workspace_name: None,
-                blueprint: None,
-            });
+            out.push(WorkspaceSelector { organization: org.to_owned(), workspace_id: Some(id), ..Default::default() });
         }
     }
     if let Some(org) = ann.get(a::COMMUNITY_ORGANIZATION).map(|o| o.trim()).filter(|o| !o.is_empty()) {
@@ -132,9 +127,8 @@ pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
         for name in names {
             out.push(WorkspaceSelector {
                 organization: org.to_owned(),
-                workspace_id: None,
                 workspace_name: Some(name),
-                blueprint: None,
+                ..Default::default()
             });
         }
     }
@@ -147,12 +141,7 @@ pub fn selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
 /// blueprint template its instances, any other entity those it is annotated with.
 pub fn status_selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
     let ann = &entity.metadata.annotations;
-    let of = |organization: &String| WorkspaceSelector {
-        organization: organization.clone(),
-        workspace_id: None,
-        workspace_name: None,
-        blueprint: None,
-    };
+    let of = |organization: &String| WorkspaceSelector { organization: organization.clone(), ..Default::default() };
     match entity.spec.get("type").and_then(|t| t.as_str()) {
         Some(WORKSPACE_TYPE) => match (ann.get(a::ORGANIZATION), ann.get(a::WORKSPACE_ID)) {
             (Some(org), Some(id)) => vec![WorkspaceSelector { workspace_id: Some(id.clone()), ..of(org) }],
@@ -283,8 +272,7 @@ mod tests {
         let sel = |id: &str| WorkspaceSelector {
             organization: "acme".into(),
             workspace_id: Some(id.into()),
-            workspace_name: None,
-            blueprint: None,
+            ..Default::default()
         };
         let links = relations(
             &e,
