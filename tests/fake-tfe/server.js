@@ -20,6 +20,12 @@ function errors(status, title, detail) {
   return { errors: [{ status: String(status), title, ...(detail ? { detail } : {}) }] };
 }
 
+/** A run's plan counts, derived from its id: the plan document and its log always agree. */
+function planCounts(run) {
+  const seed = [...run.id].reduce((n, c) => n + c.charCodeAt(0), 0);
+  return { additions: seed % 7, changes: seed % 5, destructions: seed % 3 };
+}
+
 class FakeTfe {
   constructor({ organizations = [], tokens = {}, rateLimit = {}, seed = 7 } = {}) {
     /** @type {Map<string, {name: string, workspaces: object[], runs: Map<string, object>}>} */
@@ -306,7 +312,7 @@ class FakeTfe {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       return res.end('not found');
     }
-    const seed = [...run.id].reduce((n, c) => n + c.charCodeAt(0), 0);
+    const plan = planCounts(run);
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end([
       'Terraform v1.9.5',
@@ -315,7 +321,7 @@ class FakeTfe {
       '',
       `Terraform will perform the following actions (${run.id}):`,
       '',
-      `Plan: ${seed % 7} to add, ${seed % 5} to change, ${seed % 3} to destroy.`,
+      `Plan: ${plan.additions} to add, ${plan.changes} to change, ${plan.destructions} to destroy.`,
       '',
     ].join('\n'));
   }
@@ -354,12 +360,12 @@ class FakeTfe {
       if (ws) included.push(ws);
     }
     if (include.includes('plan') && rel('plan')) {
-      const seed = [...run.id].reduce((n, c) => n + c.charCodeAt(0), 0);
+      const plan = planCounts(run);
       included.push({
         id: rel('plan').id, type: 'plans',
         attributes: {
-          status: 'finished', 'has-changes': true, 'resource-additions': seed % 7, 'resource-changes': seed % 5,
-          'resource-destructions': seed % 3, 'resource-imports': 0,
+          status: 'finished', 'has-changes': true, 'resource-additions': plan.additions, 'resource-changes': plan.changes,
+          'resource-destructions': plan.destructions, 'resource-imports': 0,
           // Pre-signed like TFE's: whoever holds it reads the log, no token needed.
           'log-read-url': `${this.url}/_archivist/v1/object/${rel('plan').id}`,
         },
