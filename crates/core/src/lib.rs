@@ -18,6 +18,7 @@
 //!   that pass Backstage's validators ([`catalog`]).
 //! - Planning a sync as a sans-IO state machine ([`sync`]).
 //! - Linking services to the workspaces they run on ([`service`]), and the Port export ([`port`]).
+//! - The one owner of workspace state and its ordering rule ([`state`]).
 //! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
 //!   organization's data can be shown ([`availability`]), the GlobalLogic card's shapes ([`globallogic`]).
 //!
@@ -37,6 +38,7 @@ pub mod notification;
 pub mod port;
 pub mod run;
 pub mod service;
+pub mod state;
 pub mod status;
 pub mod sync;
 pub mod tfe;

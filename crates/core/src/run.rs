@@ -35,7 +35,15 @@ pub struct RunRecord {
     pub summary: Option<RunSummary>,
     /// The summary predates `status` (a notification moved the run on since).
     pub stale: bool,
+    /// When the summary was read from TFE (host time, ms since the epoch): a run still moving is
+    /// read again once this is older than [`REFETCH_AFTER_MS`].
+    #[serde(default)]
+    pub fetched_at_ms: Option<u64>,
 }
+
+/// How long the details of a run that is still moving are trusted before the next read
+/// refetches them (once, shared by concurrent readers).
+pub const REFETCH_AFTER_MS: u64 = 30_000;
 
 /// `GET /run/:id/summary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,7 +297,40 @@ pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, P
         status: run.status,
         summary: Some(summary),
         stale: false,
+        fetched_at_ms: None,
     })
+}
+
+/// The record after a newer fact about its run from another source (a sync, a refresh, a
+/// notification), or `None` when the fact is not newer. The summary is kept, marked stale, so
+/// the next read fetches the run again.
+pub fn record_with_facts(record: &RunRecord, facts: &crate::state::RunFacts) -> Option<RunRecord> {
+    if facts.run_id != record.run_id {
+        return None;
+    }
+    let current = crate::state::RunFacts::from_record(record);
+    if !crate::state::run_is_newer(Some(&current), facts) {
+        return None;
+    }
+    Some(RunRecord {
+        status: facts.status.clone(),
+        updated_at: facts.status_at.clone(),
+        stale: true,
+        ..record.clone()
+    })
+}
+
+/// A record fetched from TFE, merged with what the plugin already had: TFE's document wins unless
+/// the stored record holds a newer status (a notification that overtook the read).
+pub fn merge_fetched(stored: Option<&RunRecord>, mut fetched: RunRecord, now_ms: u64) -> RunRecord {
+    fetched.fetched_at_ms = Some(now_ms);
+    let Some(stored) = stored else {
+        return fetched;
+    };
+    match record_with_facts(&fetched, &crate::state::RunFacts::from_record(stored)) {
+        Some(newer) => RunRecord { fetched_at_ms: Some(now_ms), stale: false, ..newer },
+        None => fetched,
+    }
 }
 
 /// The record after a run notification. Notifications can arrive out of order: an event older
@@ -312,13 +353,20 @@ pub fn record_from_event(previous: Option<RunRecord>, event: &RunEvent) -> RunRe
         stale: summary.as_ref().is_some_and(|s| s.status != event.run_status) || summary.is_none(),
         status: event.run_status.clone(),
         updated_at: event.run_updated_at.clone(),
+        fetched_at_ms: previous.as_ref().and_then(|p| p.fetched_at_ms),
         summary,
     }
 }
 
-/// Whether the summary route must fetch the run from TFE.
-pub fn needs_fetch(record: Option<&RunRecord>) -> bool {
-    record.is_none_or(|r| r.stale || r.summary.is_none())
+/// Whether a read must fetch the run from TFE: never read, made stale by a newer fact, or still
+/// moving and read longer than [`REFETCH_AFTER_MS`] ago.
+pub fn needs_fetch(record: Option<&RunRecord>, now_ms: u64) -> bool {
+    record.is_none_or(|r| {
+        r.stale
+            || r.summary.is_none()
+            || (!status::is_final(&r.status)
+                && r.fetched_at_ms.is_none_or(|at| now_ms.saturating_sub(at) >= REFETCH_AFTER_MS))
+    })
 }
 
 /// The polling view of a record.
@@ -490,6 +538,7 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
             updated_at: ann.get(a::RUN_UPDATED_AT).cloned(),
             summary: None,
             stale: true,
+            fetched_at_ms: None,
         })
     };
     let record = record.cloned().or_else(from_annotations);
@@ -544,7 +593,7 @@ mod tests {
         assert_eq!(s.workspace.as_ref().unwrap().entity_ref.as_deref(), Some("resource:acme/net"));
         assert_eq!(s.links["run"], "https://app.terraform.io/app/acme/workspaces/net/runs/run-1");
         assert_eq!(s.created_by.as_ref().map(|u| u.username.as_str()), Some("jdoe"));
-        assert!(!needs_fetch(Some(&record)));
+        assert!(!needs_fetch(Some(&record), 0), "a final run with its details is not read again");
     }
 
     #[test]
@@ -617,11 +666,33 @@ mod tests {
     }
 
     #[test]
+    fn a_run_read_while_moving_is_reconciled_and_read_again() {
+        let planning = RUN_DOC.replace(r#""status":"applied""#, r#""status":"planning""#);
+        let read = merge_fetched(None, record_from_document(&planning, &ctx()).unwrap(), 1_000);
+        assert!(!needs_fetch(Some(&read), 1_000 + REFETCH_AFTER_MS - 1));
+        assert!(needs_fetch(Some(&read), 1_000 + REFETCH_AFTER_MS), "still moving: read again after the TTL");
+        let errored = crate::state::RunFacts {
+            run_id: "run-1".into(),
+            status: "errored".into(),
+            bucket: StatusBucket::Failure,
+            status_at: Some("2026-11-20T10:09:00Z".into()),
+            created_at: None,
+            url: None,
+        };
+        let moved = record_with_facts(&read, &errored).unwrap();
+        assert_eq!((moved.status.as_str(), status_view(&moved).bucket), ("errored", StatusBucket::Failure));
+        assert!(needs_fetch(Some(&moved), 1_001));
+        // TFE's document read after that still says planning (a lagging replica): the newer fact stays.
+        let merged = merge_fetched(Some(&moved), record_from_document(&planning, &ctx()).unwrap(), 2_000);
+        assert_eq!(merged.status, "errored");
+    }
+
+    #[test]
     fn notifications_move_records_forward_only() {
         let fetched = record_from_document(RUN_DOC, &ctx()).unwrap();
         let later = record_from_event(Some(fetched.clone()), &event("errored", "2026-11-20T10:05:00Z"));
         assert_eq!(later.status, "errored");
-        assert!(later.stale && needs_fetch(Some(&later)));
+        assert!(later.stale && needs_fetch(Some(&later), 0));
         let earlier = record_from_event(Some(later.clone()), &event("planning", "2026-11-20T10:00:06Z"));
         assert_eq!(earlier, later, "an out-of-order event changes nothing");
         let v1 = status_view(&later);

@@ -34,6 +34,20 @@ impl StatusBucket {
             StatusBucket::Unknown => "unknown",
         }
     }
+
+    /// The bucket named by an annotation value; `Unknown` for anything else.
+    pub fn from_str_lossy(value: &str) -> Self {
+        [
+            StatusBucket::Success,
+            StatusBucket::Failure,
+            StatusBucket::Canceled,
+            StatusBucket::NeedsAttention,
+            StatusBucket::InProgress,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == value)
+        .unwrap_or(StatusBucket::Unknown)
+    }
 }
 
 /// How a status is classified before the workspace's auto-apply setting is considered.

@@ -75,11 +75,11 @@ pub fn record_from_event(previous: JsValue, notification: JsValue) -> Result<JsV
     to_js(&core::run::record_from_event(previous, &event))
 }
 
-/// Whether the summary must be fetched from TFE (`record` may be null).
+/// Whether a read must fetch the run from TFE (`record` may be null).
 #[wasm_bindgen(js_name = needsFetch)]
-pub fn needs_fetch(record: JsValue) -> Result<bool, JsValue> {
+pub fn needs_fetch(record: JsValue, now_ms: f64) -> Result<bool, JsValue> {
     let record: Option<core::run::RunRecord> = from_js(record)?;
-    Ok(core::run::needs_fetch(record.as_ref()))
+    Ok(core::run::needs_fetch(record.as_ref(), now_ms as u64))
 }
 
 /// `{id, status, bucket, final, updatedAt, etag}`.
@@ -147,6 +147,61 @@ pub fn workspace_status(entity: JsValue, record: JsValue) -> Result<JsValue, JsV
     let entity: core::Entity = from_js(entity)?;
     let record: Option<core::run::RunRecord> = from_js(record)?;
     to_js(&core::run::workspace_status(&entity, record.as_ref()))
+}
+
+/// The workspace state after a fact (`state` may be null), or null when nothing changes.
+#[wasm_bindgen(js_name = mergeWorkspace)]
+pub fn merge_workspace(state: JsValue, fact: JsValue) -> Result<JsValue, JsValue> {
+    let state: Option<core::state::WorkspaceState> = from_js(state)?;
+    let fact: core::state::Fact = from_js(fact)?;
+    to_js(&core::state::merge(state.as_ref(), &fact))
+}
+
+/// The catalog entity of a workspace state.
+#[wasm_bindgen(js_name = renderWorkspace)]
+pub fn render_workspace(state: JsValue) -> Result<JsValue, JsValue> {
+    let state: core::state::WorkspaceState = from_js(state)?;
+    to_js(&core::state::render(&state))
+}
+
+/// The fact a notification carries, or null.
+#[wasm_bindgen(js_name = factFromNotification)]
+pub fn fact_from_notification(notification: JsValue) -> Result<JsValue, JsValue> {
+    let notification: core::notification::Notification = from_js(notification)?;
+    to_js(&core::state::Fact::from_notification(&notification))
+}
+
+/// The fact a run record holds.
+#[wasm_bindgen(js_name = factFromRecord)]
+pub fn fact_from_record(record: JsValue) -> Result<JsValue, JsValue> {
+    let record: core::run::RunRecord = from_js(record)?;
+    to_js(&core::state::Fact::from_record(&record))
+}
+
+/// The fact an incremental refresh found.
+#[wasm_bindgen(js_name = factFromRunUpdate)]
+pub fn fact_from_run_update(update: JsValue) -> Result<JsValue, JsValue> {
+    let update: core::run::RunUpdate = from_js(update)?;
+    to_js(&core::state::Fact::from_run_update(&update))
+}
+
+/// The run record after a newer run fact, or null.
+#[wasm_bindgen(js_name = recordWithFact)]
+pub fn record_with_fact(record: JsValue, fact: JsValue) -> Result<JsValue, JsValue> {
+    let record: core::run::RunRecord = from_js(record)?;
+    let fact: core::state::Fact = from_js(fact)?;
+    let core::state::Fact::Run { run, .. } = fact else {
+        return Ok(JsValue::NULL);
+    };
+    to_js(&core::run::record_with_facts(&record, &run))
+}
+
+/// A record fetched from TFE merged with the stored one (`stored` may be null).
+#[wasm_bindgen(js_name = mergeFetched)]
+pub fn merge_fetched(stored: JsValue, fetched: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+    let stored: Option<core::run::RunRecord> = from_js(stored)?;
+    let fetched: core::run::RunRecord = from_js(fetched)?;
+    to_js(&core::run::merge_fetched(stored.as_ref(), fetched, now_ms as u64))
 }
 
 /// One organization's sync; see `tfe_catalog_core::sync`.

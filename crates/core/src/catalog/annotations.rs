@@ -23,6 +23,8 @@ pub const RUN_STATUS: &str = "terraform.io/run-status";
 pub const RUN_STATUS_BUCKET: &str = "terraform.io/run-status-bucket";
 /// When the current run reached its status.
 pub const RUN_UPDATED_AT: &str = "terraform.io/run-updated-at";
+/// When the current run was created: what orders two runs of one workspace.
+pub const RUN_CREATED_AT: &str = "terraform.io/run-created-at";
 
 /// Community key: organization.
 pub const COMMUNITY_ORGANIZATION: &str = "terraform/organization";
@@ -79,3 +81,5 @@ pub const DRIFT_RESOURCES_UNDRIFTED: &str = "terraform.io/drift-resources-undrif
 pub const DRIFT_CHECKS_FAILED: &str = "terraform.io/drift-checks-failed";
 /// Continuous-validation checks passed at the last assessment.
 pub const DRIFT_CHECKS_PASSED: &str = "terraform.io/drift-checks-passed";
+/// Continuous-validation checks whose result is unknown at the last assessment.
+pub const DRIFT_CHECKS_UNKNOWN: &str = "terraform.io/drift-checks-unknown";

@@ -106,6 +106,9 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
         if let Some(at) = run.status_changed_at() {
             put(a::RUN_UPDATED_AT, at);
         }
+        if let Some(at) = &run.created_at {
+            put(a::RUN_CREATED_AT, at);
+        }
     }
     Entity {
         api_version: "backstage.io/v1alpha1".to_owned(),

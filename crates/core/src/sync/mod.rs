@@ -482,7 +482,8 @@ impl SyncPlanner {
             let (Some(workspace_id), Some(created)) = (run.workspace_id.clone(), created) else {
                 continue;
             };
-            if created < since {
+            // Speculative plans are never a workspace's current run.
+            if created < since || run.plan_only == Some(true) {
                 continue;
             }
             let newer = latest
