@@ -1,31 +1,27 @@
 'use strict';
-// Finding workspace Resources in the catalog: by the id, name, blueprint or current-run
-// annotations they carry.
+// Refresh keys tie a service to the workspaces it names: the processor registers one per
+// selector, and the provider refreshes them when it applies workspaces, so a service processed
+// before the sync that created its workspace gets its relation in the next processing loop.
 
-const ANNOTATION = 'metadata.annotations.terraform.io';
+const key = (organization, which, value) => `terraform-workspace:${organization}:${which}:${value}`;
 
-/** Any workspace Resource whose `terraform.io/<key>` annotation is `value`. */
-function byAnnotation(key, value) {
-  return { kind: 'Resource', [`${ANNOTATION}/${key}`]: value };
+/** The key of a core WorkspaceSelector ({organization, workspaceId | workspaceName}). */
+function selectorRefreshKey(selector) {
+  if (selector.workspaceId) return key(selector.organization, 'id', selector.workspaceId);
+  return key(selector.organization, 'name', selector.workspaceName);
 }
 
-/** The workspace with this `ws-…` id (ids are unique across organizations). */
-function byWorkspaceId(workspaceId) {
-  return byAnnotation('workspace-id', workspaceId);
+/** The keys of the workspace entities among `entities`. */
+function workspaceRefreshKeys(entities) {
+  const keys = [];
+  for (const e of entities) {
+    const a = e.metadata.annotations ?? {};
+    const organization = a['terraform.io/organization'];
+    if (e.kind !== 'Resource' || !organization || !a['terraform.io/workspace-id']) continue;
+    keys.push(key(organization, 'id', a['terraform.io/workspace-id']));
+    keys.push(key(organization, 'name', a['terraform.io/workspace-name']));
+  }
+  return keys;
 }
 
-/** The workspace whose current run, as the last sync or notification saw it, is `runId`. */
-function byCurrentRun(runId) {
-  return byAnnotation('run-id', runId);
-}
-
-/** The catalog filter for a core `WorkspaceSelector` ({organization, workspaceId | workspaceName | blueprint}). */
-function workspaceFilter(selector) {
-  let which;
-  if (selector.workspaceId) which = byWorkspaceId(selector.workspaceId);
-  else if (selector.workspaceName) which = byAnnotation('workspace-name', selector.workspaceName);
-  else which = byAnnotation('blueprint', selector.blueprint);
-  return { ...which, [`${ANNOTATION}/organization`]: selector.organization };
-}
-
-module.exports = { workspaceFilter, byWorkspaceId, byCurrentRun };
+module.exports = { selectorRefreshKey, workspaceRefreshKeys };

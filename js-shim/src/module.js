@@ -1,12 +1,14 @@
 'use strict';
 // The catalog module: one TerraformEntityProvider per configured organization, and the processor
-// that links annotated services to their workspaces.
+// that links annotated services to their workspaces. Both ask the `terraform` plugin, which owns
+// the state, over Backstage's service-to-service auth.
 
 const { coreServices, createBackendModule } = require('@backstage/backend-plugin-api');
-const { catalogProcessingExtensionPoint, catalogServiceRef } = require('@backstage/plugin-catalog-node');
+const { catalogProcessingExtensionPoint } = require('@backstage/plugin-catalog-node');
 const { eventsServiceRef } = require('@backstage/plugin-events-node');
 const { TerraformServiceProcessor } = require('./processor');
 const { TerraformEntityProvider } = require('./provider/TerraformEntityProvider');
+const { PluginClient } = require('./client');
 
 const catalogModuleTerraform = createBackendModule({
   pluginId: 'catalog',
@@ -17,15 +19,14 @@ const catalogModuleTerraform = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
-        scheduler: coreServices.scheduler,
         auth: coreServices.auth,
-        catalogApi: catalogServiceRef,
+        discovery: coreServices.discovery,
         events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, auth, catalogApi, events }) {
-        catalog.addProcessor(new TerraformServiceProcessor({ catalog: catalogApi, auth, logger }));
-        const deps = { logger, scheduler, events, catalogApi, auth };
-        for (const provider of TerraformEntityProvider.fromConfig(config, deps)) {
+      async init({ catalog, config, logger, auth, discovery, events }) {
+        const plugin = new PluginClient({ discovery, auth });
+        catalog.addProcessor(new TerraformServiceProcessor({ plugin, logger }));
+        for (const provider of TerraformEntityProvider.fromConfig(config, { logger, events, plugin })) {
           catalog.addEntityProvider(provider);
         }
       },

@@ -1,17 +1,21 @@
 'use strict';
-// The `terraform` backend plugin: its HTTP routes under /api/terraform, its state in its own
-// database. The webhook authenticates with its HMAC and /health is public; every other route
-// needs Backstage credentials (the default policy).
+// The `terraform` backend plugin: it owns the state of every configured organization (in its own
+// database), reads TFE on Backstage's scheduler (full syncs and refreshes), and serves the HTTP
+// routes under /api/terraform. The webhook authenticates with its HMAC and /health is public;
+// every other route needs Backstage credentials (the default policy), and the routes the catalog
+// module reads (/internal/...) only service credentials.
 
 const { coreServices, createBackendPlugin } = require('@backstage/backend-plugin-api');
 const { catalogServiceRef } = require('@backstage/plugin-catalog-node');
 const { eventsServiceRef } = require('@backstage/plugin-events-node');
 const { readOrganizations } = require('./config');
-const { RunStore } = require('./store');
+const { StateStore } = require('./store');
 const { RunFetcher } = require('./runs');
 const { createRouter } = require('./router');
-const { SYNC_TOPIC } = require('./topics');
-const core = require('./core');
+const { OrganizationSync } = require('./sync');
+
+/** Run retention: per workspace the newest runs, and none older than this (current runs are kept). */
+const DEFAULT_RETENTION = { keepPerWorkspace: 50, maxAgeDays: 90 };
 
 const terraformPlugin = createBackendPlugin({
   pluginId: 'terraform',
@@ -23,26 +27,26 @@ const terraformPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
-      async init({ httpRouter, httpAuth, config, database, logger, discovery, catalog, events }) {
+      async init({ httpRouter, httpAuth, config, database, logger, scheduler, discovery, catalog, events }) {
         const organizations = readOrganizations(config);
-        const store = await RunStore.create(database);
+        const store = await StateStore.create(database);
+        await store.forgetOrganizationsExcept(organizations.map(o => o.syncConfig.organization));
         const fetcher = new RunFetcher({ organizations, store, logger });
-        // Sync outcomes from the catalog module, kept where every replica reads them.
-        await events.subscribe({
-          id: 'terraform:sync-outcomes',
-          topics: [SYNC_TOPIC],
-          onEvent: async ({ eventPayload }) => {
-            try {
-              await store.putHealth(core.recordSyncOutcome(await store.health(eventPayload.organization), eventPayload));
-            } catch (e) {
-              // Best effort, like the report itself (e.g. an outcome arriving while the backend stops).
-              logger.warn(`could not record the sync outcome of ${eventPayload?.organization}: ${e.message}`);
-            }
-          },
+        for (const org of organizations) {
+          await new OrganizationSync(org, { store, scheduler, events, logger }).schedule();
+        }
+        const retention = { ...DEFAULT_RETENTION, ...(config.getOptionalConfig('terraform.retention')?.get() ?? {}) };
+        await scheduler.scheduleTask({
+          id: 'terraform:retention',
+          frequency: { hours: 6 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 5 },
+          fn: async () => logger.info(`retention: ${await store.pruneRuns(retention)} runs removed`),
         });
         const baseUrl = await discovery.getExternalBaseUrl('terraform');
         httpRouter.use(createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }));

@@ -1,17 +1,17 @@
 'use strict';
 // Links services to the workspaces they run on. The core reads the annotations and decides the
-// relations and warnings; this processor only looks the workspaces up in the catalog.
+// relations and warnings; the workspaces are looked up in the `terraform` plugin's registry
+// (never in catalog entities, whose annotations anyone can write).
 
 const { processingResult } = require('@backstage/plugin-catalog-node');
 const core = require('./core');
-const { workspaceFilter } = require('./lookup');
+const { selectorRefreshKey } = require('./lookup');
 
 const WARNINGS_ANNOTATION = 'terraform.io/warnings';
 
 class TerraformServiceProcessor {
-  constructor({ catalog, auth, logger }) {
-    this.catalog = catalog;
-    this.auth = auth;
+  constructor({ plugin, logger }) {
+    this.plugin = plugin;
     this.logger = logger;
   }
 
@@ -22,10 +22,9 @@ class TerraformServiceProcessor {
   async postProcessEntity(entity, _location, emit) {
     const selectors = core.serviceSelectors(entity);
     if (selectors.length === 0) return entity;
-    const credentials = await this.auth.getOwnServiceCredentials();
-    const resolved = await Promise.all(
-      selectors.map(async selector => ({ selector, found: await this.lookup(selector, credentials) })),
-    );
+    for (const selector of selectors) emit(processingResult.refresh(selectorRefreshKey(selector)));
+    const q = encodeURIComponent(JSON.stringify(selectors));
+    const { resolved } = await this.plugin.get(`/internal/workspaces?selectors=${q}`);
     const { relations, warnings } = core.serviceRelations(entity, resolved);
     for (const relation of relations) emit(processingResult.relation(relation));
     if (warnings.length === 0) return entity;
@@ -38,14 +37,6 @@ class TerraformServiceProcessor {
         annotations: { ...entity.metadata.annotations, [WARNINGS_ANNOTATION]: warnings.join('; ') },
       },
     };
-  }
-
-  async lookup(selector, credentials) {
-    const { items } = await this.catalog.getEntities(
-      { filter: workspaceFilter(selector), fields: ['kind', 'metadata.namespace', 'metadata.name'] },
-      { credentials },
-    );
-    return items.map(e => ({ kind: e.kind, namespace: e.metadata.namespace, name: e.metadata.name }));
   }
 }
 

@@ -1,19 +1,41 @@
 'use strict';
-// The `terraform` plugin's routes. Every decision (signatures, payloads, records, views) is the
+// The `terraform` plugin's routes. Every decision (signatures, payloads, merges, views) is the
 // core's; this file moves bytes between HTTP, the plugin's store, the catalog and the events bus.
+//
+// What a caller may see is decided by the plugin's own workspace registry (written by syncs) and
+// the catalog's permission check on the entity the plugin itself made for that workspace, never
+// by annotations on entities others wrote: a Resource that copies a workspace's annotations
+// authorizes nothing.
 
 const express = require('express');
 const Router = require('express-promise-router');
 const { InputError, NotFoundError, AuthenticationError, ServiceUnavailableError } = require('@backstage/errors');
 const core = require('./core');
-const { workspaceFilter, byWorkspaceId, byCurrentRun } = require('./lookup');
-const { NOTIFICATION_TOPIC } = require('./topics');
+const { applyRunFact } = require('./sync');
+const { CATALOG_TOPIC } = require('./topics');
 
 /** Real payloads are a few kilobytes. */
 const MAX_NOTIFICATION_BYTES = 64 * 1024;
 
 function createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }) {
   const router = Router(); // async handlers' errors reach Backstage's error middleware
+
+  /** Tells the organization's entity provider to render these workspaces again. */
+  async function announce(organization, workspaceIds) {
+    await events.publish({ topic: CATALOG_TOPIC, eventPayload: { organization, type: 'delta', workspaceIds } });
+  }
+  fetcher.onStateChange = announce;
+
+  /** The registry rows among `rows` whose own entity the caller may read in the catalog. */
+  async function readable(req, rows) {
+    if (rows.length === 0) return [];
+    const credentials = await httpAuth.credentials(req);
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: rows.map(r => r.entity_ref), fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      { credentials },
+    );
+    return rows.filter((_, i) => items[i]);
+  }
 
   router.get('/health', (_req, res) => res.json({ status: 'ok' }));
 
@@ -41,38 +63,58 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
         logger.info(`ignored a notification with unknown trigger ${notification.trigger}`);
         return res.status(202).json({ status: 'ignored', trigger: notification.trigger });
       }
-      if (notification.kind === 'run') {
-        await store.put(core.recordFromEvent(await store.get(notification.runId), notification));
+      const organization = org.syncConfig.organization;
+      const workspaceId = notification.workspaceId;
+      // Only workspaces of this organization in the plugin's registry are written.
+      const workspace = workspaceId ? await store.workspace(organization, workspaceId) : null;
+      if (!workspace) {
+        logger.warn(`ignored a ${notification.kind} notification for workspace ${workspaceId ?? '(none)'}, not a workspace of ${organization}`);
+        return res.status(202).json({ status: 'ignored' });
       }
-      await events.publish({
-        topic: NOTIFICATION_TOPIC,
-        eventPayload: { organization: org.syncConfig.organization, notification },
-      });
+      if (notification.kind === 'run') {
+        await store.updateRun(organization, notification.runId, previous => core.recordFromEvent(previous, notification));
+      }
+      const fact = core.factFromNotification(notification);
+      if (fact && (await applyRunFact(store, organization, workspaceId, fact))) {
+        logger.info(`${notification.kind} notification applied to workspace ${workspaceId}`);
+        await announce(organization, [workspaceId]);
+      }
       return res.status(202).json({ status: 'accepted' });
     },
   );
 
   /**
-   * The run, if the caller may read its workspace in the catalog; else 404, as for a run that
-   * does not exist. A run the plugin has not stored yet is only fetched from TFE when it is the
-   * current run of a workspace the caller can read, so no caller can use the plugin's token to
-   * read arbitrary runs.
+   * The run and its workspace (a registry row), if the caller may read that workspace's entity;
+   * else 404, as for a run that does not exist. A run is known through the plugin's records or as
+   * a workspace's current run; nothing else is ever read from TFE, so no caller can use the
+   * plugin's token to read arbitrary runs.
    */
   async function readableRun(req) {
     const { runId } = req.params;
-    const credentials = await httpAuth.credentials(req);
-    const stored = await store.get(runId);
-    const filter = stored?.workspaceId ? byWorkspaceId(stored.workspaceId) : byCurrentRun(runId);
-    const { items } = await catalog.getEntities({ filter, fields: ['metadata.annotations'] }, { credentials });
-    if (items.length === 0) throw new NotFoundError(`run ${runId} not found`);
-    return { stored, organization: items[0].metadata.annotations['terraform.io/organization'] };
+    const candidates = await store.byCurrentRun(runId);
+    for (const org of organizations) {
+      const stored = await store.run(org.syncConfig.organization, runId);
+      if (stored?.workspaceId && !candidates.some(w => w.workspace_id === stored.workspaceId)) {
+        const ws = await store.workspace(org.syncConfig.organization, stored.workspaceId);
+        if (ws) candidates.push(ws);
+      }
+    }
+    const [workspace] = await readable(req, candidates);
+    if (!workspace) throw new NotFoundError(`run ${runId} not found`);
+    return workspace;
+  }
+
+  /** The run's record, read from TFE when the core says so. */
+  async function runRecord(req) {
+    const workspace = await readableRun(req);
+    const record = await fetcher.fetch(workspace, req.params.runId);
+    if (!record) throw new NotFoundError(`run ${req.params.runId} not found`);
+    return { workspace, record };
   }
 
   router.get('/run/:runId/status', async (req, res) => {
-    const { stored } = await readableRun(req);
-    const found = stored ?? (await fetcher.fetch(req.params.runId));
-    if (!found) throw new NotFoundError(`run ${req.params.runId} not found`);
-    const view = core.statusView(found);
+    const { record } = await runRecord(req);
+    const view = core.statusView(record);
     res.set('ETag', view.etag);
     res.set('Cache-Control', 'no-cache');
     const ifNoneMatch = (req.get('if-none-match') ?? '').split(',').map(t => t.trim().replace(/^W\//, ''));
@@ -82,10 +124,9 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   });
 
   router.get('/run/:runId/summary', async (req, res) => {
-    let { stored: found } = await readableRun(req);
-    if (core.needsFetch(found)) found = (await fetcher.fetch(req.params.runId)) ?? found;
-    if (!found?.summary) throw new NotFoundError(`run ${req.params.runId} not found`);
-    res.json(found.summary);
+    const { record } = await runRecord(req);
+    if (!record.summary) throw new NotFoundError(`run ${req.params.runId} not found`);
+    res.json(record.summary);
   });
 
   // The plan log, read from TFE on request (the GlobalLogic card links it as `plan.logs`).
@@ -109,21 +150,22 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     return problems;
   }
 
-  // The status of a service's (or a workspace's) workspaces. The catalog is read with the
-  // caller's credentials, so permission policies decide what the caller may see.
+  // The status of a service's (or a workspace's, or a template's) workspaces: the entity is read
+  // with the caller's credentials, and each workspace it names is shown only if the caller may
+  // read that workspace's own entity.
   router.get('/entity/:kind/:namespace/:name/status', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { kind, namespace, name } = req.params;
     const entity = await catalog.getEntityByRef({ kind, namespace, name }, { credentials });
     if (!entity) throw new NotFoundError(`entity ${kind}:${namespace}/${name} not found`);
-    const workspaces = [];
     const selectors = core.statusSelectors(entity);
-    for (const selector of selectors) {
-      const { items } = await catalog.getEntities({ filter: workspaceFilter(selector) }, { credentials });
-      for (const ws of items) {
-        const runId = ws.metadata.annotations?.['terraform.io/run-id'];
-        workspaces.push(core.workspaceStatus(ws, runId ? await store.get(runId) : null));
-      }
+    const rows = [];
+    for (const selector of selectors) rows.push(...(await store.select(selector)));
+    const workspaces = [];
+    for (const ws of await readable(req, rows)) {
+      const runId = ws.state.run?.runId;
+      const record = runId ? await store.run(ws.organization, runId) : null;
+      workspaces.push(core.workspaceStatus(core.renderWorkspace(ws.state), record));
     }
     const problems = await problemsOf(selectors.map(s => s.organization));
     res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems });
@@ -133,14 +175,11 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   // its routes and shapes, answered from the plugin's state, and only for workspaces the caller
   // may read in the catalog, so the plugin's token is never a proxy to arbitrary workspaces.
   async function readableWorkspaces(req) {
-    const credentials = await httpAuth.credentials(req);
     const { orgName, workspaceNames } = req.params;
     const names = workspaceNames.split(',').map(n => n.trim()).filter(Boolean);
-    const found = [];
-    for (const workspaceName of names) {
-      const { items } = await catalog.getEntities({ filter: workspaceFilter({ organization: orgName, workspaceName }) }, { credentials });
-      found.push(...items);
-    }
+    const rows = [];
+    for (const workspaceName of names) rows.push(...(await store.select({ organization: orgName, workspaceName })));
+    const found = await readable(req, rows);
     if (found.length === 0) {
       const [problem] = await problemsOf([orgName]);
       if (problem?.noData) throw new ServiceUnavailableError(problem.message);
@@ -152,9 +191,8 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   async function globallogicRuns(req) {
     const workspaces = await readableWorkspaces(req);
     const items = [];
-    for (const entity of workspaces) {
-      const id = entity.metadata.annotations?.['terraform.io/workspace-id'];
-      items.push({ entity, records: id ? await store.forWorkspace(id) : [] });
+    for (const ws of workspaces) {
+      items.push({ entity: core.renderWorkspace(ws.state), records: await store.runsOfWorkspace(ws.organization, ws.workspace_id) });
     }
     return core.globallogicRuns(items, baseUrl);
   }
@@ -170,7 +208,51 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
 
   router.get('/organizations/:orgName/workspaces/:workspaceNames/assessment-results', async (req, res) => {
     const workspaces = await readableWorkspaces(req);
-    res.json(workspaces.map(ws => core.globallogicAssessment(ws)).filter(Boolean));
+    res.json(workspaces.map(ws => core.globallogicAssessment(core.renderWorkspace(ws.state))).filter(Boolean));
+  });
+
+  // What the catalog module reads: service credentials only.
+  async function fromService(req) {
+    await httpAuth.credentials(req, { allow: ['service'] });
+  }
+
+  router.get('/internal/organizations/:organization/entities', async (req, res) => {
+    await fromService(req);
+    res.json(await store.renderOrganization(req.params.organization));
+  });
+
+  router.get('/internal/organizations/:organization/changes', async (req, res) => {
+    await fromService(req);
+    const { organization } = req.params;
+    const { workspaceIds, cursor } = await store.changesSince(organization, Number(req.query.since ?? 0));
+    res.json({ entities: await store.renderWorkspaces(organization, workspaceIds), cursor });
+  });
+
+  router.get('/internal/organizations/:organization/workspaces/:ids/entities', async (req, res) => {
+    await fromService(req);
+    const ids = req.params.ids.split(',').filter(Boolean);
+    res.json({ entities: await store.renderWorkspaces(req.params.organization, ids) });
+  });
+
+  // The service processor's lookups: [{selector, found: [{kind, namespace, name}]}].
+  router.get('/internal/workspaces', async (req, res) => {
+    await fromService(req);
+    let selectors;
+    try {
+      selectors = JSON.parse(String(req.query.selectors ?? '[]'));
+    } catch {
+      throw new InputError('selectors must be JSON');
+    }
+    const resolved = [];
+    for (const selector of selectors) {
+      const found = (await store.select(selector)).map(row => {
+        const [kind, rest] = row.entity_ref.split(':');
+        const [namespace, name] = rest.split('/');
+        return { kind, namespace, name };
+      });
+      resolved.push({ selector, found });
+    }
+    res.json({ resolved });
   });
 
   return router;

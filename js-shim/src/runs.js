@@ -1,7 +1,7 @@
 'use strict';
-// Reads runs from TFE when the plugin's state does not have them: one request per miss, with
-// concurrent identical misses sharing it. Each configured organization's token is tried in turn,
-// since a run id does not say which organization it belongs to.
+// Reads runs from TFE when the plugin's state does not have them (or must read them again): one
+// request per miss, concurrent identical misses sharing it, always with the token of the
+// organization whose workspace the run belongs to in the plugin's registry.
 
 const core = require('./core');
 
@@ -25,52 +25,53 @@ async function getRun({ syncConfig, token }, runId, include) {
 }
 
 class RunFetcher {
-  constructor({ organizations, store, logger }) {
+  constructor({ organizations, store, logger, onStateChange = async () => {} }) {
     this.organizations = organizations;
     this.store = store;
     this.logger = logger;
+    this.onStateChange = onStateChange;
     this.inflight = new Map();
   }
 
   /**
-   * The run's record: the stored one unless it needs a fetch (core `needsFetch`), else fetched
-   * from TFE and stored; null when no organization has the run. Reading the store inside the
-   * shared promise closes the gap between a caller's earlier store read and a fetch that just
-   * finished, so concurrent and back-to-back misses cost one TFE request.
+   * The record of a run of `workspace` (a registry row): the stored one unless the core says it
+   * must be read again (never read, made stale by a newer fact, or still moving past its TTL),
+   * else read from TFE with that organization's token, merged with what is stored, and its facts
+   * merged into the workspace's state. Null when TFE has no such run of that workspace. Reading
+   * the store inside the shared promise means concurrent and back-to-back misses cost one request.
    */
-  fetch(runId) {
-    if (!this.inflight.has(runId)) {
+  fetch(workspace, runId) {
+    const key = `${workspace.organization}/${runId}`;
+    if (!this.inflight.has(key)) {
       const p = (async () => {
-        const stored = await this.store.get(runId);
-        return core.needsFetch(stored) ? this.fetchFromTfe(runId) : stored;
-      })().finally(() => this.inflight.delete(runId));
-      this.inflight.set(runId, p);
+        const stored = await this.store.run(workspace.organization, runId);
+        if (!core.needsFetch(stored, Date.now())) return stored;
+        return (await this.fetchFromTfe(workspace, runId)) ?? stored;
+      })().finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
     }
-    return this.inflight.get(runId);
+    return this.inflight.get(key);
   }
 
-  async fetchFromTfe(runId) {
-    let lastError;
-    for (const org of this.organizations) {
-      let res;
-      try {
-        res = await getRun(org, runId, 'plan,workspace,created_by');
-      } catch (e) {
-        lastError = e;
-        continue;
-      }
-      if (res.status === 401 || res.status === 404) continue; // not this organization's run
-      if (!res.ok) {
-        lastError = unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
-        continue;
-      }
-      const { baseUrl, organization, namespace } = org.syncConfig;
-      const record = core.recordFromDocument(await res.text(), { baseUrl, organization, namespace });
-      await this.store.put(record);
-      return record;
+  async fetchFromTfe(workspace, runId) {
+    const org = this.organizations.find(o => o.syncConfig.organization === workspace.organization);
+    if (!org) return null;
+    const res = await getRun(org, runId, 'plan,workspace,created_by');
+    if (res.status === 401 || res.status === 404) return null;
+    if (!res.ok) throw unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
+    const { baseUrl, organization, namespace } = org.syncConfig;
+    const fetched = core.recordFromDocument(await res.text(), { baseUrl, organization, namespace });
+    // A token can see several organizations: a run is only this workspace's if TFE says so.
+    if (fetched.workspaceId !== workspace.workspace_id) {
+      this.logger.warn(`run ${runId} belongs to workspace ${fetched.workspaceId}, not ${workspace.workspace_id}: not stored`);
+      return null;
     }
-    if (lastError) throw lastError;
-    return null;
+    const now = Date.now();
+    const record = await this.store.updateRun(organization, runId, stored => core.mergeFetched(stored, fetched, now));
+    if (await this.store.mergeFact(organization, workspace.workspace_id, core.factFromRecord(record))) {
+      await this.onStateChange(organization, [workspace.workspace_id]);
+    }
+    return record;
   }
 
   /**

@@ -1,66 +1,295 @@
 'use strict';
-// The plugin's state, in its own database from Backstage's database service (so every replica
-// sees it and a restart keeps it): one row per run, holding the core's RunRecord as JSON, and one
-// row per organization, holding the core's OrganizationHealth (how its last syncs went).
+// The plugin's state, in its own database from Backstage's database service, so every replica
+// sees the same and a restart keeps it. The core decides every merge (`mergeWorkspace`,
+// `recordFromEvent`, `mergeFetched`, ...); this file reads a row, asks the core, and writes the
+// answer only if the row is still the one it read (a version check), retrying otherwise, so no
+// update is lost to a concurrent writer on this or another replica.
 
-const TABLE = 'terraform_runs';
-const HEALTH_TABLE = 'terraform_organizations';
+const path = require('node:path');
+const core = require('./core');
 
-class RunStore {
+const WORKSPACES = 'terraform_workspaces';
+const RUNS = 'terraform_runs';
+const CHANGES = 'terraform_changes';
+const ORGANIZATIONS = 'terraform_organizations';
+
+/** Conditional writes retry this often before giving up (only under heavy contention on one row). */
+const MAX_ATTEMPTS = 8;
+
+const entityRef = e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase();
+
+/** The registry columns of a workspace state. */
+function workspaceColumns(state) {
+  const entity = core.renderWorkspace(state);
+  const annotations = entity.metadata.annotations ?? {};
+  return {
+    workspace_name: annotations['terraform.io/workspace-name'] ?? entity.metadata.name,
+    entity_ref: entityRef(entity),
+    current_run_id: state.run?.runId ?? null,
+    blueprint: annotations['terraform.io/blueprint'] ?? null,
+  };
+}
+
+class StateStore {
+  /** Runs the plugin's migrations (under knex's migration lock) unless the app turned them off. */
   static async create(database) {
     const knex = await database.getClient();
-    if (!(await knex.schema.hasTable(TABLE))) {
-      await knex.schema.createTable(TABLE, table => {
-        table.string('run_id').primary();
-        table.string('workspace_id').index();
-        table.text('record').notNullable();
-        table.timestamp('stored_at').notNullable();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({
+        directory: path.join(__dirname, 'migrations'),
+        tableName: 'terraform_knex_migrations',
+        loadExtensions: ['.js'],
       });
     }
-    if (!(await knex.schema.hasTable(HEALTH_TABLE))) {
-      await knex.schema.createTable(HEALTH_TABLE, table => {
-        table.string('organization').primary();
-        table.text('health').notNullable();
-        table.timestamp('stored_at').notNullable();
-      });
-    }
-    return new RunStore(knex);
+    return new StateStore(knex);
   }
 
   constructor(knex) {
     this.knex = knex;
   }
 
-  async get(runId) {
-    const row = await this.knex(TABLE).where({ run_id: runId }).first();
+  // -- the workspace registry and state ------------------------------------------------------
+
+  async workspace(organization, workspaceId) {
+    const row = await this.knex(WORKSPACES).where({ organization, workspace_id: workspaceId }).first();
+    return row ? { ...row, state: JSON.parse(row.state) } : null;
+  }
+
+  /** The registry rows matching a core WorkspaceSelector ({organization, workspaceId | workspaceName | blueprint}). */
+  async select(selector) {
+    const q = this.knex(WORKSPACES).where({ organization: selector.organization });
+    if (selector.workspaceId) q.andWhere({ workspace_id: selector.workspaceId });
+    else if (selector.workspaceName) q.andWhere({ workspace_name: selector.workspaceName });
+    else if (selector.blueprint) q.andWhere({ blueprint: selector.blueprint });
+    else return [];
+    return (await q).map(row => ({ ...row, state: JSON.parse(row.state) }));
+  }
+
+  /** Workspaces (of any organization) whose current run is `runId`. */
+  async byCurrentRun(runId) {
+    const rows = await this.knex(WORKSPACES).where({ current_run_id: runId });
+    return rows.map(row => ({ ...row, state: JSON.parse(row.state) }));
+  }
+
+  /**
+   * Merges one fact into a workspace's state. Resolves with the new state, or null when the core
+   * says nothing changes (or the workspace is unknown and the fact cannot create it).
+   */
+  async mergeFact(organization, workspaceId, fact) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const row = await this.knex(WORKSPACES).where({ organization, workspace_id: workspaceId }).first();
+      const next = core.mergeWorkspace(row ? JSON.parse(row.state) : null, fact);
+      if (!next) return null;
+      if (await this.writeWorkspace(this.knex, organization, workspaceId, row, next)) return next;
+    }
+    throw new Error(`could not merge a fact into workspace ${workspaceId}: too much contention`);
+  }
+
+  /** Writes `next` if the row is still `row` (null: still absent). Resolves true when written. */
+  async writeWorkspace(trx, organization, workspaceId, row, next) {
+    const columns = { ...workspaceColumns(next), state: JSON.stringify(next) };
+    if (row) {
+      const n = await trx(WORKSPACES)
+        .where({ organization, workspace_id: workspaceId, version: row.version })
+        .update({ ...columns, version: row.version + 1 });
+      if (n !== 1) return false;
+    } else {
+      try {
+        await trx(WORKSPACES).insert({ organization, workspace_id: workspaceId, ...columns, version: 1 });
+      } catch (e) {
+        return false; // another writer created it first: read again
+      }
+    }
+    await trx(CHANGES).insert({ organization, workspace_id: workspaceId, at: new Date() });
+    return true;
+  }
+
+  /**
+   * A full sync's snapshot: every workspace entity merged into its state (a sync never reverts a
+   * newer fact), workspaces gone from TFE removed, and the organization's other entities (Systems,
+   * blueprint templates) kept as they came. One transaction, so readers see all or nothing.
+   */
+  async applySnapshot(organization, entities) {
+    const isWorkspace = e => e.kind === 'Resource' && e.metadata.annotations?.['terraform.io/workspace-id'];
+    const workspaces = entities.filter(isWorkspace);
+    const model = entities.filter(e => !isWorkspace(e));
+    return this.knex.transaction(async trx => {
+      const rows = new Map(
+        (await trx(WORKSPACES).where({ organization })).map(row => [row.workspace_id, row]),
+      );
+      let changed = 0;
+      for (const entity of workspaces) {
+        const id = entity.metadata.annotations['terraform.io/workspace-id'];
+        const fact = { type: 'synced', entity };
+        let row = rows.get(id);
+        for (let attempt = 0; ; attempt++) {
+          const next = core.mergeWorkspace(row ? JSON.parse(row.state) : null, fact);
+          if (!next) break;
+          if (await this.writeWorkspace(trx, organization, id, row, next)) {
+            changed++;
+            break;
+          }
+          if (attempt >= MAX_ATTEMPTS) throw new Error(`could not merge workspace ${id}: too much contention`);
+          row = await trx(WORKSPACES).where({ organization, workspace_id: id }).first();
+        }
+        rows.delete(id);
+      }
+      const removed = [...rows.keys()];
+      for (const ids of chunks(removed, 500)) {
+        await trx(WORKSPACES).where({ organization }).whereIn('workspace_id', ids).delete();
+        await trx(RUNS).where({ organization }).whereIn('workspace_id', ids).delete();
+      }
+      await trx(ORGANIZATIONS)
+        .insert({ organization, model: JSON.stringify(model), stored_at: new Date() })
+        .onConflict('organization')
+        .merge(['model', 'stored_at']);
+      return { changed, removed };
+    });
+  }
+
+  /** Every entity of the organization as the catalog should show it, and the change-feed cursor it reflects. */
+  async renderOrganization(organization) {
+    const cursor = await this.cursor(organization);
+    const [rows, org] = await Promise.all([
+      this.knex(WORKSPACES).where({ organization }),
+      this.knex(ORGANIZATIONS).where({ organization }).first(),
+    ]);
+    if (!org?.model) return { entities: null, cursor };
+    const entities = JSON.parse(org.model);
+    for (const row of rows) entities.push(core.renderWorkspace(JSON.parse(row.state)));
+    return { entities, cursor };
+  }
+
+  /** The rendered entities of these workspaces (those that still exist). */
+  async renderWorkspaces(organization, workspaceIds) {
+    const entities = [];
+    for (const ids of chunks([...new Set(workspaceIds)], 500)) {
+      const rows = await this.knex(WORKSPACES).where({ organization }).whereIn('workspace_id', ids);
+      for (const row of rows) entities.push(core.renderWorkspace(JSON.parse(row.state)));
+    }
+    return entities;
+  }
+
+  async cursor(organization) {
+    const row = await this.knex(CHANGES).where({ organization }).max({ id: 'id' }).first();
+    return Number(row?.id ?? 0);
+  }
+
+  /** The workspaces changed after `cursor`, and the cursor after them. */
+  async changesSince(organization, cursor) {
+    const rows = await this.knex(CHANGES).where({ organization }).andWhere('id', '>', cursor).select('id', 'workspace_id');
+    if (rows.length === 0) return { workspaceIds: [], cursor };
+    return {
+      workspaceIds: [...new Set(rows.map(r => r.workspace_id))],
+      cursor: Math.max(...rows.map(r => Number(r.id))),
+    };
+  }
+
+  // -- runs -----------------------------------------------------------------------------------
+
+  async run(organization, runId) {
+    const row = await this.knex(RUNS).where({ organization, run_id: runId }).first();
     return row ? JSON.parse(row.record) : null;
   }
 
-  /** Every record of a workspace's runs. */
-  async forWorkspace(workspaceId) {
-    const rows = await this.knex(TABLE).where({ workspace_id: workspaceId });
+  /** The newest `limit` runs of a workspace. */
+  async runsOfWorkspace(organization, workspaceId, limit = 20) {
+    const rows = await this.knex(RUNS)
+      .where({ organization, workspace_id: workspaceId })
+      .orderBy('created_at', 'desc')
+      .limit(limit);
     return rows.map(row => JSON.parse(row.record));
   }
 
-  async put(record) {
-    await this.knex(TABLE)
-      .insert({ run_id: record.runId, workspace_id: record.workspaceId ?? null, record: JSON.stringify(record), stored_at: new Date() })
-      .onConflict('run_id')
-      .merge();
+  /**
+   * Replaces a run's record by `update(previous)` (previous may be null) if nobody wrote it in
+   * between; `update` returns null to leave it. Resolves with the record now stored (or null).
+   */
+  async updateRun(organization, runId, update) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const row = await this.knex(RUNS).where({ organization, run_id: runId }).first();
+      const previous = row ? JSON.parse(row.record) : null;
+      const next = update(previous);
+      if (!next) return previous;
+      const columns = {
+        workspace_id: next.workspaceId ?? row?.workspace_id ?? '',
+        created_at: next.summary?.createdAt ?? row?.created_at ?? null,
+        record: JSON.stringify(next),
+        stored_at: new Date(),
+      };
+      if (row) {
+        const n = await this.knex(RUNS)
+          .where({ organization, run_id: runId, version: row.version })
+          .update({ ...columns, version: row.version + 1 });
+        if (n === 1) return next;
+      } else {
+        try {
+          await this.knex(RUNS).insert({ organization, run_id: runId, ...columns, version: 1 });
+          return next;
+        } catch {
+          // another writer stored it first: read again
+        }
+      }
+    }
+    throw new Error(`could not store run ${runId}: too much contention`);
   }
+
+  /**
+   * Retention: per workspace the newest `keepPerWorkspace` runs, and none older than `maxAgeDays`
+   * (a workspace's current run is always kept). Resolves with the number of runs removed.
+   */
+  async pruneRuns({ keepPerWorkspace, maxAgeDays }) {
+    const current = new Set((await this.knex(WORKSPACES).whereNotNull('current_run_id').select('current_run_id')).map(r => r.current_run_id));
+    const cutoff = new Date(Date.now() - maxAgeDays * 86_400_000);
+    const rows = await this.knex(RUNS).select('organization', 'run_id', 'workspace_id', 'created_at', 'stored_at');
+    const byWorkspace = new Map();
+    for (const row of rows) {
+      const key = `${row.organization}/${row.workspace_id}`;
+      if (!byWorkspace.has(key)) byWorkspace.set(key, []);
+      byWorkspace.get(key).push(row);
+    }
+    const doomed = [];
+    for (const list of byWorkspace.values()) {
+      list.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')));
+      list.forEach((row, i) => {
+        if (current.has(row.run_id)) return;
+        const created = row.created_at ? new Date(row.created_at) : new Date(row.stored_at);
+        if (i >= keepPerWorkspace || created < cutoff) doomed.push(row);
+      });
+    }
+    for (const row of doomed) await this.knex(RUNS).where({ organization: row.organization, run_id: row.run_id }).delete();
+    const feedCutoff = new Date(Date.now() - 86_400_000);
+    await this.knex(CHANGES).where('at', '<', feedCutoff).delete();
+    return doomed.length;
+  }
+
+  // -- organizations --------------------------------------------------------------------------
 
   /** The organization's OrganizationHealth, or null before its first sync outcome. */
   async health(organization) {
-    const row = await this.knex(HEALTH_TABLE).where({ organization }).first();
-    return row ? JSON.parse(row.health) : null;
+    const row = await this.knex(ORGANIZATIONS).where({ organization }).first();
+    return row?.health ? JSON.parse(row.health) : null;
   }
 
   async putHealth(health) {
-    await this.knex(HEALTH_TABLE)
+    await this.knex(ORGANIZATIONS)
       .insert({ organization: health.organization, health: JSON.stringify(health), stored_at: new Date() })
       .onConflict('organization')
-      .merge();
+      .merge(['health', 'stored_at']);
+  }
+
+  /** Forgets organizations no longer configured (their entities leave the catalog with their providers). */
+  async forgetOrganizationsExcept(organizations) {
+    for (const table of [WORKSPACES, RUNS, CHANGES, ORGANIZATIONS]) {
+      await this.knex(table).whereNotIn('organization', organizations).delete();
+    }
   }
 }
 
-module.exports = { RunStore };
+function chunks(list, size) {
+  const out = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+module.exports = { StateStore };

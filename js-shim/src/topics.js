@@ -2,8 +2,10 @@
 // The events that cross between the `terraform` plugin and its catalog module.
 
 module.exports = {
-  /** Verified TFE notifications, from the webhook route to the organization's entity provider. */
-  NOTIFICATION_TOPIC: 'terraform.notification',
-  /** Sync outcomes `{organization, at, error}`, from the entity providers to the plugin's state. */
-  SYNC_TOPIC: 'terraform.sync',
+  /**
+   * `{organization, type: "full"}` after a sync, `{organization, type: "delta", workspaceIds}`
+   * after any other change of state: from the plugin to the organization's entity provider,
+   * which then reads the rendered entities from the plugin.
+   */
+  CATALOG_TOPIC: 'terraform.catalog',
 };
