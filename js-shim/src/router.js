@@ -105,15 +105,15 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   }
 
   /** The run's record, read from TFE when the core says so. */
-  async function runRecord(req) {
+  async function runRecord(req, options) {
     const workspace = await readableRun(req);
-    const record = await fetcher.fetch(workspace, req.params.runId);
+    const record = await fetcher.fetch(workspace, req.params.runId, options);
     if (!record) throw new NotFoundError(`run ${req.params.runId} not found`);
     return { workspace, record };
   }
 
   router.get('/run/:runId/status', async (req, res) => {
-    const { record } = await runRecord(req);
+    const { record } = await runRecord(req, { statusOnly: true });
     const view = core.statusView(record);
     res.set('ETag', view.etag);
     res.set('Cache-Control', 'no-cache');

@@ -35,17 +35,19 @@ class RunFetcher {
 
   /**
    * The record of a run of `workspace` (a registry row): the stored one unless the core says it
-   * must be read again (never read, made stale by a newer fact, or still moving past its TTL),
+   * must be read again (never read, made stale by a newer fact, or still moving past its TTL;
+   * for `statusOnly` reads, only the status must be current),
    * else read from TFE with that organization's token, merged with what is stored, and its facts
    * merged into the workspace's state. Null when TFE has no such run of that workspace. Reading
    * the store inside the shared promise means concurrent and back-to-back misses cost one request.
    */
-  fetch(workspace, runId) {
-    const key = `${workspace.organization}/${runId}`;
+  fetch(workspace, runId, { statusOnly = false } = {}) {
+    const key = `${workspace.organization}/${runId}/${statusOnly}`;
     if (!this.inflight.has(key)) {
       const p = (async () => {
         const stored = await this.store.run(workspace.organization, runId);
-        if (!core.needsFetch(stored, Date.now())) return stored;
+        const needed = statusOnly ? core.needsStatusFetch(stored, Date.now()) : core.needsFetch(stored, Date.now());
+        if (!needed) return stored;
         return (await this.fetchFromTfe(workspace, runId)) ?? stored;
       })().finally(() => this.inflight.delete(key));
       this.inflight.set(key, p);

@@ -369,6 +369,15 @@ pub fn needs_fetch(record: Option<&RunRecord>, now_ms: u64) -> bool {
     })
 }
 
+/// Whether the status route must read the run from TFE: never seen, or read from TFE while it
+/// was moving and not since [`REFETCH_AFTER_MS`]. A record that only notifications wrote is
+/// moved on by the next notification, refresh or sync, so polling it costs TFE nothing.
+pub fn needs_status_fetch(record: Option<&RunRecord>, now_ms: u64) -> bool {
+    record.is_none_or(|r| {
+        !status::is_final(&r.status) && r.fetched_at_ms.is_some_and(|at| now_ms.saturating_sub(at) >= REFETCH_AFTER_MS)
+    })
+}
+
 /// The polling view of a record.
 pub fn status_view(record: &RunRecord) -> StatusView {
     let bucket = record
@@ -671,6 +680,8 @@ mod tests {
         let read = merge_fetched(None, record_from_document(&planning, &ctx()).unwrap(), 1_000);
         assert!(!needs_fetch(Some(&read), 1_000 + REFETCH_AFTER_MS - 1));
         assert!(needs_fetch(Some(&read), 1_000 + REFETCH_AFTER_MS), "still moving: read again after the TTL");
+        assert!(needs_status_fetch(Some(&read), 1_000 + REFETCH_AFTER_MS));
+        assert!(!needs_status_fetch(Some(&read), 1_000));
         let errored = crate::state::RunFacts {
             run_id: "run-1".into(),
             status: "errored".into(),
@@ -693,6 +704,8 @@ mod tests {
         let later = record_from_event(Some(fetched.clone()), &event("errored", "2026-11-20T10:05:00Z"));
         assert_eq!(later.status, "errored");
         assert!(later.stale && needs_fetch(Some(&later), 0));
+        let heard = record_from_event(None, &event("planning", "2026-11-20T10:00:06Z"));
+        assert!(!needs_status_fetch(Some(&heard), u64::MAX), "a notification's record is polled for free");
         let earlier = record_from_event(Some(later.clone()), &event("planning", "2026-11-20T10:00:06Z"));
         assert_eq!(earlier, later, "an out-of-order event changes nothing");
         let v1 = status_view(&later);

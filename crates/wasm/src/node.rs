@@ -82,6 +82,13 @@ pub fn needs_fetch(record: JsValue, now_ms: f64) -> Result<bool, JsValue> {
     Ok(core::run::needs_fetch(record.as_ref(), now_ms as u64))
 }
 
+/// Whether the status route must read the run from TFE (`record` may be null).
+#[wasm_bindgen(js_name = needsStatusFetch)]
+pub fn needs_status_fetch(record: JsValue, now_ms: f64) -> Result<bool, JsValue> {
+    let record: Option<core::run::RunRecord> = from_js(record)?;
+    Ok(core::run::needs_status_fetch(record.as_ref(), now_ms as u64))
+}
+
 /// `{id, status, bucket, final, updatedAt, etag}`.
 #[wasm_bindgen(js_name = statusView)]
 pub fn status_view(record: JsValue) -> Result<JsValue, JsValue> {
