@@ -20,8 +20,9 @@ function databaseIds() {
   return [...databases.eachSupportedId()].map(([id]) => id);
 }
 
-async function startBackstage({ databaseId, config, features = [] }) {
-  const knex = await databases.init(databaseId);
+/** A backend; pass `knex` of another to start a second replica over the same database. */
+async function startBackstage({ databaseId, config, features = [], knex: shared }) {
+  const knex = shared ?? (await databases.init(databaseId));
   const backend = await startTestBackend({
     features: [
       catalogPlugin,

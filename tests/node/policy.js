@@ -24,4 +24,31 @@ const outsiderPolicy = createServiceFactory({
   }),
 });
 
-module.exports = { OUTSIDER, outsiderPolicy };
+/**
+ * Everyone may read the catalog; the outsider only entities of the `default` namespace (so they
+ * can register and read a Resource of their own, but not the plugin's workspaces).
+ */
+const NAMESPACE_CONDITION = {
+  pluginId: 'catalog',
+  resourceType: 'catalog-entity',
+  conditions: { rule: 'HAS_METADATA', resourceType: 'catalog-entity', params: { key: 'namespace', value: 'default' } },
+};
+function decideByNamespace(request, credentials) {
+  if (credentials?.principal?.userEntityRef !== OUTSIDER || request.permission.name !== 'catalog.entity.read') {
+    return { result: AuthorizeResult.ALLOW };
+  }
+  if (request.resourceRef) {
+    return { result: /:default\//.test(request.resourceRef) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+  }
+  return { result: AuthorizeResult.CONDITIONAL, ...NAMESPACE_CONDITION };
+}
+const defaultNamespaceOnlyPolicy = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    authorize: async (requests, { credentials }) => requests.map(r => decideByNamespace(r, credentials)),
+    authorizeConditional: async (requests, { credentials }) => requests.map(r => decideByNamespace(r, credentials)),
+  }),
+});
+
+module.exports = { OUTSIDER, outsiderPolicy, defaultNamespaceOnlyPolicy };
