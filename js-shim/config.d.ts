@@ -54,5 +54,14 @@ export interface Config {
         timeBudgetMs?: number;
       };
     }>;
+    /**
+     * How many runs the plugin keeps: per workspace the newest `keepPerWorkspace` (50), none
+     * created more than `maxAgeDays` (90) ago; a workspace's current run is always kept. Applied
+     * after each full sync of the organization.
+     */
+    retention?: {
+      keepPerWorkspace?: number;
+      maxAgeDays?: number;
+    };
   };
 }

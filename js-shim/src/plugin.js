@@ -37,17 +37,10 @@ const terraformPlugin = createBackendPlugin({
         const store = await StateStore.create(database);
         await store.forgetOrganizationsExcept(organizations.map(o => o.syncConfig.organization));
         const fetcher = new RunFetcher({ organizations, store, logger });
-        for (const org of organizations) {
-          await new OrganizationSync(org, { store, scheduler, events, logger }).schedule();
-        }
         const retention = { ...DEFAULT_RETENTION, ...(config.getOptionalConfig('terraform.retention')?.get() ?? {}) };
-        await scheduler.scheduleTask({
-          id: 'terraform:retention',
-          frequency: { hours: 6 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 5 },
-          fn: async () => logger.info(`retention: ${await store.pruneRuns(retention)} runs removed`),
-        });
+        for (const org of organizations) {
+          await new OrganizationSync(org, { store, scheduler, events, logger, retention }).schedule();
+        }
         const baseUrl = await discovery.getExternalBaseUrl('terraform');
         httpRouter.use(createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -147,6 +147,24 @@ class StateStore {
     });
   }
 
+  /**
+   * The names the organization's entities have now, by TFE id, for the next mapping to keep
+   * (names stay put when a colliding workspace appears later).
+   */
+  async previousNames(organization) {
+    const names = {};
+    for (const row of await this.knex(WORKSPACES).where({ organization }).select('workspace_id', 'state')) {
+      names[row.workspace_id] = JSON.parse(row.state).entity.metadata.name;
+    }
+    const org = await this.knex(ORGANIZATIONS).where({ organization }).first();
+    for (const e of org?.model ? JSON.parse(org.model) : []) {
+      const a = e.metadata.annotations ?? {};
+      const id = a['terraform.io/project-id'] ?? a['terraform.io/module-id'];
+      if (id) names[id] = e.metadata.name;
+    }
+    return names;
+  }
+
   /** Every entity of the organization as the catalog should show it, and the change-feed cursor it reflects. */
   async renderOrganization(organization) {
     const cursor = await this.cursor(organization);
@@ -235,13 +253,16 @@ class StateStore {
   }
 
   /**
-   * Retention: per workspace the newest `keepPerWorkspace` runs, and none older than `maxAgeDays`
-   * (a workspace's current run is always kept). Resolves with the number of runs removed.
+   * Retention of an organization's runs: per workspace the newest `keepPerWorkspace`, and none
+   * created more than `maxAgeDays` ago (a workspace's current run is always kept); and a day of
+   * the change feed. Resolves with the number of runs removed.
    */
-  async pruneRuns({ keepPerWorkspace, maxAgeDays }) {
-    const current = new Set((await this.knex(WORKSPACES).whereNotNull('current_run_id').select('current_run_id')).map(r => r.current_run_id));
+  async pruneRuns(organization, { keepPerWorkspace, maxAgeDays }) {
+    const current = new Set(
+      (await this.knex(WORKSPACES).where({ organization }).whereNotNull('current_run_id').select('current_run_id')).map(r => r.current_run_id),
+    );
     const cutoff = new Date(Date.now() - maxAgeDays * 86_400_000);
-    const rows = await this.knex(RUNS).select('organization', 'run_id', 'workspace_id', 'created_at', 'stored_at');
+    const rows = await this.knex(RUNS).where({ organization }).select('organization', 'run_id', 'workspace_id', 'created_at', 'stored_at');
     const byWorkspace = new Map();
     for (const row of rows) {
       const key = `${row.organization}/${row.workspace_id}`;
@@ -258,8 +279,7 @@ class StateStore {
       });
     }
     for (const row of doomed) await this.knex(RUNS).where({ organization: row.organization, run_id: row.run_id }).delete();
-    const feedCutoff = new Date(Date.now() - 86_400_000);
-    await this.knex(CHANGES).where('at', '<', feedCutoff).delete();
+    await this.knex(CHANGES).where({ organization }).andWhere('at', '<', new Date(Date.now() - 86_400_000)).delete();
     return doomed.length;
   }
 

@@ -10,8 +10,9 @@ const core = require('./core');
 const { recordSync } = require('./metrics');
 
 class OrganizationSync {
-  constructor(org, { store, scheduler, events, logger }) {
+  constructor(org, { store, scheduler, events, logger, retention }) {
     this.org = org;
+    this.retention = retention;
     this.store = store;
     this.scheduler = scheduler;
     this.events = events;
@@ -48,7 +49,8 @@ class OrganizationSync {
     const measure = { organization: this.organization, host: this.host };
     let snapshot;
     try {
-      snapshot = await runSync(this.org.syncConfig, this.org.token);
+      const previousNames = await this.store.previousNames(this.organization);
+      snapshot = await runSync({ ...this.org.syncConfig, previousNames }, this.org.token);
     } catch (e) {
       recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: e.stats });
       this.logger.warn(`sync failed, state and catalog left as they were: ${e.message}`);
@@ -56,12 +58,14 @@ class OrganizationSync {
       throw e;
     }
     const { changed, removed } = await this.store.applySnapshot(this.organization, snapshot.entities);
+    const pruned = await this.store.pruneRuns(this.organization, this.retention);
     recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: snapshot.stats, entities: snapshot.entities.length });
     await this.recordOutcome(null);
     await this.announce({ type: 'full' });
     this.logger.info(
       `synced ${snapshot.entities.length} entities in ${Date.now() - started} ms (${snapshot.stats.requests} ` +
-        `requests, ${snapshot.stats.retries} retries; ${changed} workspaces changed, ${removed.length} removed)`,
+        `requests, ${snapshot.stats.retries} retries; ${changed} workspaces changed, ${removed.length} removed; ` +
+        `${pruned} runs past retention removed)`,
     );
     return snapshot.stats;
   }

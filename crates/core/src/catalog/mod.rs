@@ -46,6 +46,9 @@ pub struct MapOptions {
     pub project_owners: BTreeMap<String, String>,
     /// The key of blueprint tags (`blueprint:vpc`); `blueprint` by default. See [`blueprint`].
     pub blueprint_tag_key: Option<String>,
+    /// The names entities were given before, by TFE id (`ws-…`, `prj-…`, `mod-…`): an entity keeps
+    /// its name while its TFE name still gives it, whatever appears beside it later.
+    pub previous_names: BTreeMap<String, String>,
 }
 
 /// One input document and the name its errors are labelled with.
@@ -106,6 +109,8 @@ pub struct OrgContext {
     pub project_owners: BTreeMap<String, String>,
     /// Key of blueprint tags.
     pub blueprint_tag_key: String,
+    /// Names given before, by TFE id.
+    pub previous_names: BTreeMap<String, String>,
 }
 
 impl OrgContext {
@@ -143,6 +148,7 @@ impl OrgContext {
             owner_tag_key: options.owner_tag_key.clone().unwrap_or_else(|| "owner".to_owned()),
             project_owners,
             blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| "blueprint".to_owned()),
+            previous_names: options.previous_names.clone(),
         })
     }
 }
@@ -285,12 +291,12 @@ impl Linker {
     /// Maps the projects and modules of `c`, ready to link workspaces to them.
     pub fn new(c: &Collected, org: OrgContext) -> Self {
         let mut systems: Vec<Entity> = c.projects.values().map(|p| project::project_entity(p, &org)).collect();
-        disambiguate(&mut systems);
+        disambiguate(&mut systems, &org.previous_names);
         let system_refs = c.projects.keys().cloned().zip(systems.iter().map(Entity::entity_ref)).collect();
         let modules: Vec<RegistryModule> = c.modules.values().cloned().collect();
         let mut templates: Vec<Entity> =
             modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
-        disambiguate(&mut templates);
+        disambiguate(&mut templates, &org.previous_names);
         Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates }
     }
 
@@ -311,7 +317,7 @@ impl Linker {
 
     /// Every entity: systems, templates and `resources`, names made unique, sorted.
     pub fn finish(self, mut resources: Vec<Entity>) -> Vec<Entity> {
-        disambiguate(&mut resources);
+        disambiguate(&mut resources, &self.org.previous_names);
         let mut entities: Vec<Entity> = self.systems.into_iter().chain(self.templates).chain(resources).collect();
         entities.sort_by(|a, b| {
             (a.kind.as_str(), a.metadata.name.to_lowercase()).cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
@@ -357,9 +363,14 @@ fn resolve_organization<'a>(
 }
 
 /// Backstage names are unique per kind and namespace, case-insensitively (`entities` holds one
-/// kind). When two TFE objects map to one name, the one with the smallest TFE id keeps it and the others get `-<hash of id>`, so
-/// names do not change when an unrelated object appears.
-fn disambiguate(entities: &mut [Entity]) {
+/// kind). Names are given in three rounds, so that they stay put and never collide:
+///
+/// 1. an entity whose previous name its TFE name still gives (the plain name, or the plain name
+///    with a hash suffix) keeps it, so an object appearing later never takes an existing name;
+/// 2. in TFE id order, an entity takes its plain name when it is free;
+/// 3. the rest get `-<hash of id>`, and should even that be taken (a TFE object literally named
+///    so), a hash of the id and an attempt number, until the name is free.
+fn disambiguate(entities: &mut [Entity], previous: &BTreeMap<String, String>) {
     let id_of = |e: &Entity| {
         [annotations::WORKSPACE_ID, annotations::PROJECT_ID, annotations::MODULE_ID]
             .iter()
@@ -367,15 +378,36 @@ fn disambiguate(entities: &mut [Entity]) {
             .cloned()
             .unwrap_or_default()
     };
-    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, e) in entities.iter().enumerate() {
-        groups.entry((e.kind.clone(), e.metadata.name.to_lowercase())).or_default().push(i);
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&i| id_of(&entities[i]));
+    let mut taken: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    let key = |e: &Entity, name: &str| (e.kind.clone(), name.to_lowercase());
+    let mut named = vec![false; entities.len()];
+    for &i in &order {
+        let base = entities[i].metadata.name.clone();
+        let Some(prev) = previous.get(&id_of(&entities[i])) else { continue };
+        if naming::derives_from(prev, &base) && taken.insert(key(&entities[i], prev)) {
+            entities[i].metadata.name = prev.clone();
+            named[i] = true;
+        }
     }
-    for mut members in groups.into_values().filter(|m| m.len() > 1) {
-        members.sort_by_key(|&i| id_of(&entities[i]));
-        for &i in &members[1..] {
-            let id = id_of(&entities[i]);
-            entities[i].metadata.name = naming::with_hash_suffix(&entities[i].metadata.name, &id);
+    for &i in &order {
+        if !named[i] && taken.insert(key(&entities[i], &entities[i].metadata.name)) {
+            named[i] = true;
+        }
+    }
+    for &i in order.iter().filter(|&&i| !named[i]) {
+        let id = id_of(&entities[i]);
+        let base = entities[i].metadata.name.clone();
+        let mut attempt = 0u32;
+        loop {
+            let salt = if attempt == 0 { id.clone() } else { format!("{id}#{attempt}") };
+            let name = naming::with_hash_suffix(&base, &salt);
+            if taken.insert(key(&entities[i], &name)) {
+                entities[i].metadata.name = name;
+                break;
+            }
+            attempt += 1;
         }
     }
 }

@@ -85,6 +85,22 @@ pub fn with_hash_suffix(base: &str, hash_input: &str) -> String {
     format!("{head}-{}", short_hash(hash_input))
 }
 
+/// Whether `name` is `base` itself or `base` with a hash suffix ([`with_hash_suffix`]): a name
+/// the entity's current TFE name still gives it.
+pub fn derives_from(name: &str, base: &str) -> bool {
+    if name.eq_ignore_ascii_case(base) {
+        return true;
+    }
+    let Some((head, hash)) = name.rsplit_once('-') else {
+        return false;
+    };
+    let expected_head = with_hash_suffix(base, "");
+    let expected_head = &expected_head[..expected_head.len() - HASH_LEN - 1];
+    hash.len() == HASH_LEN
+        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && head.eq_ignore_ascii_case(expected_head)
+}
+
 /// `metadata.name` rule: 1–63 characters, `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`.
 pub fn is_valid_name(name: &str) -> bool {
     let bytes = name.as_bytes();
