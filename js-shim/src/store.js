@@ -148,13 +148,17 @@ class StateStore {
   }
 
   /**
-   * The names the organization's entities have now, by TFE id, for the next mapping to keep
-   * (names stay put when a colliding workspace appears later).
+   * What the next sync of the organization takes from its state: the names its entities have now,
+   * by TFE id (names stay put when a colliding workspace appears later), and when each
+   * workspace's known assessment was made (only newer ones are read).
    */
-  async previousNames(organization) {
+  async syncInputs(organization) {
     const names = {};
+    const knownAssessments = {};
     for (const row of await this.knex(WORKSPACES).where({ organization }).select('workspace_id', 'state')) {
-      names[row.workspace_id] = JSON.parse(row.state).entity.metadata.name;
+      const state = JSON.parse(row.state);
+      names[row.workspace_id] = state.entity.metadata.name;
+      if (state.drift?.assessedAt) knownAssessments[row.workspace_id] = state.drift.assessedAt;
     }
     const org = await this.knex(ORGANIZATIONS).where({ organization }).first();
     for (const e of org?.model ? JSON.parse(org.model) : []) {
@@ -162,7 +166,7 @@ class StateStore {
       const id = a['terraform.io/project-id'] ?? a['terraform.io/module-id'];
       if (id) names[id] = e.metadata.name;
     }
-    return names;
+    return { previousNames: names, knownAssessments };
   }
 
   /** Every entity of the organization as the catalog should show it, and the change-feed cursor it reflects. */

@@ -49,8 +49,8 @@ class OrganizationSync {
     const measure = { organization: this.organization, host: this.host };
     let snapshot;
     try {
-      const previousNames = await this.store.previousNames(this.organization);
-      snapshot = await runSync({ ...this.org.syncConfig, previousNames }, this.org.token);
+      const { previousNames, knownAssessments } = await this.store.syncInputs(this.organization);
+      snapshot = await runSync({ ...this.org.syncConfig, previousNames, knownAssessments }, this.org.token);
     } catch (e) {
       recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: e.stats });
       this.logger.warn(`sync failed, state and catalog left as they were: ${e.message}`);
@@ -58,13 +58,16 @@ class OrganizationSync {
       throw e;
     }
     const { changed, removed } = await this.store.applySnapshot(this.organization, snapshot.entities);
+    for (const { workspaceId, drift } of snapshot.assessments ?? []) {
+      await this.store.mergeFact(this.organization, workspaceId, { type: 'assessment', drift });
+    }
     const pruned = await this.store.pruneRuns(this.organization, this.retention);
     recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: snapshot.stats, entities: snapshot.entities.length });
     await this.recordOutcome(null);
     await this.announce({ type: 'full' });
     this.logger.info(
       `synced ${snapshot.entities.length} entities in ${Date.now() - started} ms (${snapshot.stats.requests} ` +
-        `requests, ${snapshot.stats.retries} retries; ${changed} workspaces changed, ${removed.length} removed; ` +
+        `requests, ${snapshot.stats.retries} retries, ${snapshot.stats.assessments} assessments read; ${changed} workspaces changed, ${removed.length} removed; ` +
         `${pruned} runs past retention removed)`,
     );
     return snapshot.stats;

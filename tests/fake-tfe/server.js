@@ -76,6 +76,30 @@ class FakeTfe {
     return runId;
   }
 
+  /**
+   * Records a health assessment of a workspace, as TFE does when drift detection runs: the
+   * workspace's listing shows when, and its current-assessment-result endpoint serves it.
+   */
+  setAssessment(orgName, workspaceId, { drifted = 0, undrifted = 10, checksFailed = 0, checksPassed = 2, checksUnknown = 0, at = new Date().toISOString() } = {}) {
+    const org = this.orgs.get(orgName);
+    const ws = org.workspaces.find(w => w.id === workspaceId);
+    if (!ws) throw new Error(`no workspace ${workspaceId}`);
+    ws.attributes['assessments-enabled'] = true;
+    ws.attributes['last-assessment-result-at'] = at;
+    org.assessments ??= new Map();
+    org.assessments.set(workspaceId, {
+      id: makeId('asmtres', this.rand),
+      type: 'assessment-results',
+      attributes: {
+        drifted: drifted > 0, succeeded: true, 'error-msg': null, 'created-at': at,
+        'resources-drifted': drifted, 'resources-undrifted': undrifted,
+        'all-checks-succeeded': checksFailed === 0, 'checks-failed': checksFailed, 'checks-errored': 0,
+        'checks-passed': checksPassed, 'checks-unknown': checksUnknown,
+      },
+      links: { self: `/api/v2/assessment-results/${workspaceId}` },
+    });
+  }
+
   addWorkspace(orgName, name) {
     const org = this.orgs.get(orgName);
     const ws = workspaceResource({
@@ -281,6 +305,13 @@ class FakeTfe {
       for (const org of this.orgs.values()) {
         const ws = org.workspaces.find(w => w.id === m[1]);
         if (ws && can(org.name)) return this.show(url, org, ws);
+      }
+      return notFound;
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([^/]+)\/current-assessment-result$/.exec(p))) {
+      for (const org of this.orgs.values()) {
+        const result = org.assessments?.get(m[1]);
+        if (result && can(org.name)) return { status: 200, body: { data: result } };
       }
       return notFound;
     }

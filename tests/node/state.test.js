@@ -156,6 +156,40 @@ for (const databaseId of databaseIds()) {
       assert.equal((await getJson(`${baseUrl}/api/terraform/run/${payload.run_id}/status`)).status, 'errored');
     });
 
+    test('drift and checks are known without webhooks, and each assessment is read once', async t => {
+      const org = generateOrganization({ name: 'acme', workspaces: 6, seed: 59 });
+      const [ws, other] = org.workspaces;
+      const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });
+      fake.setAssessment('acme', ws.id, { drifted: 5, checksFailed: 0, checksUnknown: 2, at: '2026-11-20T10:00:00Z' });
+      const { backend, baseUrl } = await startBackstage({
+        databaseId,
+        config: { terraform: { organizations: [orgConfig(fake, { webhookToken: undefined, schedule: { frequency: { seconds: 2 }, timeout: { minutes: 1 } } })] } },
+      });
+      t.after(async () => {
+        await backend.stop();
+        await fake.close();
+      });
+      const entityUrl = name => `${baseUrl}/api/catalog/entities/by-name/resource/acme/${name}`;
+      const drifted = await eventually(async () => {
+        const a = (await getJson(entityUrl(ws.attributes.name))).metadata.annotations;
+        return a['terraform.io/drift-state'] === 'drifted' && a;
+      }, { what: 'drift from the assessment result' });
+      assert.equal(drifted['terraform.io/drift-resources'], '5');
+      assert.equal(drifted['terraform.io/drift-checks-unknown'], '2');
+      assert.equal(drifted['terraform.io/drift-assessed-at'], '2026-11-20T10:00:00Z');
+      const reads = id => fake.requestsTo(`/api/v2/workspaces/${id}/current-assessment-result`).length;
+
+      // A new assessment of another workspace: only that one is read at the next sync.
+      const n = fake.requestsTo('/api/v2/organizations/acme/workspaces').length;
+      fake.setAssessment('acme', other.id, { drifted: 0, checksFailed: 1, at: '2026-11-20T11:00:00Z' });
+      await eventually(async () => (await getJson(entityUrl(other.attributes.name))).metadata.annotations['terraform.io/drift-state'] === 'checks-failed', { what: 'the second assessment' });
+      await eventually(async () => fake.requestsTo('/api/v2/organizations/acme/workspaces').length >= n + 2, { what: 'two more syncs' });
+      assert.equal(reads(ws.id), 1, 'an assessment already known is not read again');
+      assert.equal(reads(other.id), 1);
+      const status = await getJson(`${baseUrl}/api/terraform/entity/resource/acme/${ws.attributes.name}/status`);
+      assert.equal(status.workspaces[0].drift.state, 'drifted');
+    });
+
     test('two replicas over one database: one sync, shared webhooks and runs', async t => {
       const org = generateOrganization({ name: 'acme', workspaces: 12, seed: 53 });
       const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });

@@ -63,6 +63,11 @@ pub struct SyncConfig {
     /// each workspace ([`Snapshot::runs`]) instead of entities.
     #[serde(default)]
     pub refresh_since: Option<String>,
+    /// When each workspace's assessment the host already knows was made (`ws-…` → RFC 3339): a
+    /// full sync reads the current assessment result only of workspaces whose listing shows a
+    /// newer one, so drift costs one request per changed assessment, not one per workspace.
+    #[serde(default)]
+    pub known_assessments: std::collections::BTreeMap<String, String>,
 }
 
 fn default_page_size() -> u32 {
@@ -159,8 +164,21 @@ pub struct Snapshot {
     /// After an incremental refresh: the latest run of each workspace that ran since.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<crate::run::RunUpdate>,
+    /// After a full sync: the assessments newer than the host knew.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assessments: Vec<Assessment>,
     /// How the sync went.
     pub stats: SyncStats,
+}
+
+/// A workspace's health assessment, read during a full sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assessment {
+    /// `ws-…`.
+    pub workspace_id: String,
+    /// Its result.
+    pub drift: crate::state::DriftFacts,
 }
 
 /// Counters of one sync.
@@ -177,6 +195,8 @@ pub struct SyncStats {
     pub rate_limited: u32,
     /// Listings restarted because they shifted while paged.
     pub restarts: u32,
+    /// Assessment results read (one per workspace whose assessment changed).
+    pub assessments: u32,
     /// The least time between requests, from the probed rate limit.
     pub min_interval_ms: u64,
 }
@@ -247,6 +267,11 @@ pub struct SyncPlanner {
     linker: Option<catalog::Linker>,
     /// Workspace entities mapped so far, by workspace id.
     resources: std::collections::BTreeMap<String, Entity>,
+    /// Workspaces whose listing shows an assessment newer than the host knows.
+    assessments_due: Vec<String>,
+    /// After the listings: the next of `assessments_due` to read, and what was read.
+    assessment_phase: Option<usize>,
+    assessments: Vec<Assessment>,
     stats: SyncStats,
     rng: u64,
 }
@@ -281,6 +306,9 @@ impl SyncPlanner {
             collected: catalog::Collected::default(),
             linker: None,
             resources: std::collections::BTreeMap::new(),
+            assessments_due: Vec::new(),
+            assessment_phase: None,
+            assessments: Vec::new(),
             stats: SyncStats { min_interval_ms: interval_ms(DEFAULT_RATE_LIMIT), ..SyncStats::default() },
             rng,
         })
@@ -370,6 +398,9 @@ impl SyncPlanner {
             self.state = self.first_page(now_ms);
             return;
         }
+        if self.assessment_phase.is_some() && matches!(resp.status, 200 | 404) {
+            return self.on_assessment(resp, url, now_ms);
+        }
         match resp.status {
             200 => self.on_page(resp.body, url, attempt, now_ms),
             401 => self.fail(SyncError::Unauthorized { organization, url }),
@@ -417,7 +448,8 @@ impl SyncPlanner {
         }
         self.listing_ids.extend(doc.data.iter().map(|r| r.id.clone()));
         if let Some(linker) = &self.linker {
-            link_workspaces(linker, &mut self.collected, &mut self.resources);
+            let due = link_workspaces(linker, &mut self.collected, &mut self.resources);
+            self.note_assessments(due);
         }
         if first_total != total {
             return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
@@ -461,16 +493,59 @@ impl SyncPlanner {
         let Some(linker) = self.linker.take() else {
             return self.fail(SyncError::UnexpectedInput("the listings ended before the workspaces".to_owned()));
         };
-        link_workspaces(&linker, &mut self.collected, &mut self.resources);
+        let due = link_workspaces(&linker, &mut self.collected, &mut self.resources);
+        self.note_assessments(due);
         self.collected = catalog::Collected::default();
+        self.linker = Some(linker);
+        self.next_assessment(now_ms);
+    }
+
+    /// Keeps the workspaces whose listed assessment is newer than the host knows.
+    fn note_assessments(&mut self, listed: Vec<(String, String)>) {
+        for (workspace_id, at) in listed {
+            let known = self.config.known_assessments.get(&workspace_id).and_then(|k| crate::run::millis(k));
+            let newer = crate::run::millis(&at).zip(known).is_none_or(|(listed, known)| listed > known);
+            if newer {
+                self.assessments_due.push(workspace_id);
+            }
+        }
+    }
+
+    /// Reads the next due assessment result, or ends the sync with the snapshot.
+    fn next_assessment(&mut self, now_ms: u64) {
+        let next = self.assessment_phase.map_or(0, |i| i + 1);
+        if let Some(workspace_id) = self.assessments_due.get(next) {
+            self.assessment_phase = Some(next);
+            let url = format!("{}/api/v2/workspaces/{workspace_id}/current-assessment-result", self.org.base_url);
+            self.state = State::Ready { url, attempt: 1, not_before_ms: now_ms };
+            return;
+        }
+        let Some(linker) = self.linker.take() else {
+            return self.fail(SyncError::UnexpectedInput("the listings ended before the workspaces".to_owned()));
+        };
         let entities = linker.finish(std::mem::take(&mut self.resources).into_values().collect());
         let snapshot = Snapshot {
             organization: self.org.organization.clone(),
             entities,
             runs: Vec::new(),
+            assessments: std::mem::take(&mut self.assessments),
             stats: self.stats.clone(),
         };
         self.state = State::Terminal(Box::new(Output::Done(snapshot)));
+    }
+
+    /// An assessment result (200), or none (404: the workspace has no result any more).
+    fn on_assessment(&mut self, resp: HttpResponse, url: String, now_ms: u64) {
+        let workspace_id = self.assessment_phase.and_then(|i| self.assessments_due.get(i)).cloned().unwrap_or_default();
+        self.stats.assessments += 1;
+        if resp.status == 200 {
+            match crate::tfe::assessment::drift_from_document(&url, &resp.body) {
+                Ok(Some(drift)) => self.assessments.push(Assessment { workspace_id, drift }),
+                Ok(None) => {}
+                Err(e) => return self.fail(e.into()),
+            }
+        }
+        self.next_assessment(now_ms);
     }
 
     /// The latest run of each workspace among the runs created inside the window.
@@ -507,6 +582,7 @@ impl SyncPlanner {
             organization: self.org.organization.clone(),
             entities: Vec::new(),
             runs: latest.into_values().collect(),
+            assessments: Vec::new(),
             stats: self.stats.clone(),
         };
         self.state = State::Terminal(Box::new(Output::Done(snapshot)));
@@ -520,6 +596,7 @@ impl SyncPlanner {
         self.collected.forget(self.listings()[self.listing].path);
         if self.listings()[self.listing].path == "workspaces" {
             self.resources.clear();
+            self.assessments_due.clear();
         }
         self.listing_ids.clear();
         self.listing_total = None;
@@ -579,14 +656,21 @@ impl SyncPlanner {
 }
 
 /// Maps the workspaces collected so far (with their runs) into `resources`.
+/// Maps the collected workspaces; returns those with assessments on and a result recorded
+/// (`ws-…`, when).
 fn link_workspaces(
     linker: &catalog::Linker,
     collected: &mut catalog::Collected,
     resources: &mut std::collections::BTreeMap<String, Entity>,
-) {
+) -> Vec<(String, String)> {
+    let mut assessed = Vec::new();
     for (ws, run) in collected.take_workspaces() {
+        if let (Some(true), Some(at)) = (ws.assessments_enabled, &ws.last_assessment_result_at) {
+            assessed.push((ws.id.clone(), at.clone()));
+        }
         resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
     }
+    assessed
 }
 
 /// A page of a listing; brackets percent-encoded as real traffic is.

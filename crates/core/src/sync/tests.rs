@@ -427,3 +427,58 @@ fn an_incremental_refresh_reads_runs_back_to_the_window_only() {
         "the latest per workspace, none older than the window"
     );
 }
+
+#[test]
+fn a_sync_reads_only_the_assessments_newer_than_it_knows() {
+    // Ten workspaces with assessments on, assessed at minute i; the host knows those up to minute 6.
+    let listing = || {
+        let data: Vec<_> = (0..10)
+            .map(|i| {
+                json!({"id": format!("ws-{i:04}"), "type": "workspaces",
+                       "attributes": {"name": format!("ws-{i:04}"), "assessments-enabled": i != 9,
+                                      "last-assessment-result-at": format!("2026-11-20T10:0{i}:00Z")},
+                       "relationships": {"organization": {"data": {"id": "acme"}}}})
+            })
+            .collect();
+        json!({"data": data, "links": {"next": null}, "meta": {"pagination": {"current-page": 1, "total-count": 10}}})
+            .to_string()
+    };
+    let mut config = config();
+    config.known_assessments = (0..7).map(|i| (format!("ws-{i:04}"), format!("2026-11-20T10:0{i}:00Z"))).collect();
+    let mut planner = SyncPlanner::new(config).unwrap();
+    let (mut now, mut asked) = (0, Vec::new());
+    let snapshot = loop {
+        match planner.poll_output(now) {
+            Output::Request(req) => {
+                let (status, body) = if req.url.ends_with("/ping") {
+                    (204, String::new())
+                } else if req.url.contains("/current-assessment-result") {
+                    asked.push(req.url.clone());
+                    let drifted = req.url.contains("ws-0007");
+                    if req.url.contains("ws-0008") {
+                        (404, String::new())
+                    } else {
+                        (200, json!({"data": {"id": "asmtres-1", "type": "assessment-results", "attributes": {
+                            "drifted": drifted, "succeeded": true, "resources-drifted": 2, "checks-unknown": 1,
+                            "created-at": "2026-11-20T10:07:00Z"}}}).to_string())
+                    }
+                } else if is_workspaces(&req) {
+                    (200, listing())
+                } else {
+                    (200, empty())
+                };
+                planner.handle_input(Input::Response(HttpResponse { id: req.id, status, headers: vec![], body }), now);
+            }
+            Output::Wait { until_ms: Some(t) } => now = t,
+            Output::Done(snapshot) => break snapshot,
+            other => panic!("{other:?}"),
+        }
+    };
+    // ws-0007 and ws-0008 are newer than known; ws-0009 has assessments off.
+    assert_eq!(asked.len(), 2, "one request per changed assessment: {asked:?}");
+    assert_eq!(snapshot.stats.requests, 1 + 3 + 2, "ping + three listings + two assessments");
+    assert_eq!(snapshot.stats.assessments, 2);
+    assert_eq!(snapshot.assessments.len(), 1, "a 404 is no result, not a failure");
+    let a = &snapshot.assessments[0];
+    assert_eq!((a.workspace_id.as_str(), a.drift.state.as_str(), a.drift.checks_unknown), ("ws-0007", "drifted", Some(1)));
+}

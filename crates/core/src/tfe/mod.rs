@@ -2,6 +2,7 @@
 //! relationship objects and older shapes are accepted; only what the catalog cannot do without
 //! (a resource's `id`, a workspace's `name`) is required.
 
+pub mod assessment;
 pub mod jsonapi;
 pub mod project;
 pub mod registry_module;

@@ -43,6 +43,10 @@ pub struct Workspace {
     pub project_id: Option<String>,
     /// `relationships.current-run.data.id` (or the deprecated `latest-run`).
     pub current_run_id: Option<String>,
+    /// Health assessments (drift detection, continuous validation) are on.
+    pub assessments_enabled: Option<bool>,
+    /// When the latest health assessment result was recorded.
+    pub last_assessment_result_at: Option<String>,
     /// `links.self-html`: the UI path, relative to the TFE host.
     pub self_html: Option<String>,
 }
@@ -93,6 +97,8 @@ impl Workspace {
             auto_apply: r.attr_bool("auto-apply"),
             resource_count: r.attributes.get("resource-count").and_then(Value::as_u64),
             locked: r.attr_bool("locked"),
+            assessments_enabled: r.attr_bool("assessments-enabled"),
+            last_assessment_result_at: text("last-assessment-result-at"),
             vcs_repo: r.attr_object("vcs-repo").map(VcsRepo::from_object),
             working_directory: text("working-directory"),
             source: text("source"),
