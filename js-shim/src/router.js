@@ -191,6 +191,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   async function globallogicRuns(req) {
     const workspaces = await readableWorkspaces(req);
     const items = [];
+    await Promise.all(workspaces.map(ws => fetcher.backfill(ws)));
     for (const ws of workspaces) {
       items.push({ entity: core.renderWorkspace(ws.state), records: await store.runsOfWorkspace(ws.organization, ws.workspace_id) });
     }

@@ -31,6 +31,50 @@ class RunFetcher {
     this.logger = logger;
     this.onStateChange = onStateChange;
     this.inflight = new Map();
+    this.history = core.historyPolicy();
+    /** Per organization: when its next run-list read may go (run lists have their own per-minute limit). */
+    this.runListSlots = new Map();
+  }
+
+  /**
+   * Back-fills a workspace's run history (a registry row) from TFE's run list, once (and again a
+   * day later), so the history shows runs the plugin did not see happen. Run-list reads are
+   * paced per organization at the core's run-list interval. Failures leave what is stored.
+   */
+  backfill(workspace) {
+    const readAt = workspace.history_read_at ? new Date(workspace.history_read_at).getTime() : 0;
+    if (Date.now() - readAt < 86_400_000) return Promise.resolve();
+    const key = `history:${workspace.organization}/${workspace.workspace_id}`;
+    if (!this.inflight.has(key)) {
+      const p = this.readHistory(workspace)
+        .catch(e => this.logger.warn(`could not read the run history of ${workspace.workspace_id}: ${e.message}`))
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return this.inflight.get(key);
+  }
+
+  async readHistory(workspace) {
+    const org = this.organizations.find(o => o.syncConfig.organization === workspace.organization);
+    if (!org) return;
+    const { organization } = workspace;
+    const slot = Math.max(Date.now(), this.runListSlots.get(organization) ?? 0);
+    this.runListSlots.set(organization, slot + this.history.runListIntervalMs);
+    await new Promise(r => setTimeout(r, slot - Date.now()));
+    const { baseUrl, namespace } = org.syncConfig;
+    const url = `${baseUrl.replace(/\/$/, '')}/api/v2/workspaces/${encodeURIComponent(workspace.workspace_id)}/runs` +
+      `?page%5Bsize%5D=${this.history.historyLength}&include=plan,created_by`;
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${org.token}`, Accept: 'application/vnd.api+json' },
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!res.ok) throw new Error(`TFE answered ${res.status} for the run list`);
+    const records = core.recordsFromList(await res.text(), workspace.workspace_id, workspace.workspace_name, { baseUrl, organization, namespace });
+    const now = Date.now();
+    for (const fetched of records) {
+      await this.store.updateRun(organization, fetched.runId, stored => core.mergeFetched(stored, fetched, now));
+    }
+    await this.store.markHistoryRead(organization, workspace.workspace_id, new Date(now));
   }
 
   /**

@@ -207,6 +207,11 @@ class StateStore {
     };
   }
 
+  /** Notes that a workspace's run history was read from TFE. */
+  async markHistoryRead(organization, workspaceId, at) {
+    await this.knex(WORKSPACES).where({ organization, workspace_id: workspaceId }).update({ history_read_at: at });
+  }
+
   // -- runs -----------------------------------------------------------------------------------
 
   async run(organization, runId) {
@@ -215,7 +220,7 @@ class StateStore {
   }
 
   /** The newest `limit` runs of a workspace. */
-  async runsOfWorkspace(organization, workspaceId, limit = 20) {
+  async runsOfWorkspace(organization, workspaceId, limit = core.historyPolicy().historyLength) {
     const rows = await this.knex(RUNS)
       .where({ organization, workspace_id: workspaceId })
       .orderBy('created_at', 'desc')

@@ -100,6 +100,14 @@ class FakeTfe {
     });
   }
 
+  /** Adds a finished run to a workspace's history (not its current run), created at `at`. */
+  addPastRun(orgName, workspaceId, status, at) {
+    const org = this.orgs.get(orgName);
+    const id = makeId('run', this.rand);
+    org.runs.set(id, runResource({ id, workspaceId, status, at, message: `A past ${status} run` }));
+    return id;
+  }
+
   addWorkspace(orgName, name) {
     const org = this.orgs.get(orgName);
     const ws = workspaceResource({
@@ -305,6 +313,17 @@ class FakeTfe {
       for (const org of this.orgs.values()) {
         const ws = org.workspaces.find(w => w.id === m[1]);
         if (ws && can(org.name)) return this.show(url, org, ws);
+      }
+      return notFound;
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([^/]+)\/runs$/.exec(p))) {
+      for (const org of this.orgs.values()) {
+        if (!org.workspaces.some(w => w.id === m[1]) || !can(org.name)) continue;
+        const runs = [...org.runs.values()].filter(r => r.relationships.workspace?.data?.id === m[1]);
+        const list = this.runList(url, { ...org, runs: new Map(runs.map(r => [r.id, r])) });
+        const included = runs.flatMap(run => this.runIncluded(url, org, run).included ?? []);
+        if (included.length) list.body.included = [...new Map(included.map(i => [`${i.type}/${i.id}`, i])).values()];
+        return list;
       }
       return notFound;
     }

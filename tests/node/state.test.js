@@ -190,6 +190,35 @@ for (const databaseId of databaseIds()) {
       assert.equal(status.workspaces[0].drift.state, 'drifted');
     });
 
+    test('the run history shows the newest runs, back-filled once and paced under the run-list limit', async t => {
+      const org = generateOrganization({ name: 'acme', workspaces: 4, seed: 61 });
+      const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });
+      const [ws] = org.workspaces;
+      const past = [];
+      for (let i = 0; i < 25; i++) past.push(fake.addPastRun('acme', ws.id, i % 5 ? 'applied' : 'errored', new Date(Date.UTC(2026, 0, 1 + i)).toISOString()));
+      const { backend, baseUrl } = await startBackstage({ databaseId, config: { terraform: { organizations: [orgConfig(fake)] } } });
+      t.after(async () => {
+        await backend.stop();
+        await fake.close();
+      });
+      await eventually(async () => (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' })).length === 4, { what: 'the sync' });
+      const api = `${baseUrl}/api/terraform/organizations/acme/workspaces`;
+      const names = org.workspaces.map(w => w.attributes.name).join(',');
+      const runs = await getJson(`${api}/${names}/runs`);
+      const ofWs = runs.filter(r => r.workspace.name === ws.attributes.name);
+      assert.ok(ofWs.length >= 20, `at least the newest 20 runs (${ofWs.length})`);
+      const newest = [...past].reverse().slice(0, 19);
+      for (const id of newest) assert.ok(ofWs.some(r => r.id === id), `${id} is in the history`);
+      const lists = fake.log.filter(r => /^\/api\/v2\/workspaces\/[^/]+\/runs$/.test(r.path));
+      assert.equal(lists.length, 4, 'one run-list read per workspace');
+      for (let i = 1; i < lists.length; i++) {
+        assert.ok(lists[i].at - lists[i - 1].at >= 2000, 'run-list reads are spaced at 30 per minute');
+      }
+      assert.equal(fake.log.filter(r => r.status === 429).length, 0, 'paced under the run-list limit');
+      await getJson(`${api}/${names}/runs`);
+      assert.equal(fake.log.filter(r => /^\/api\/v2\/workspaces\/[^/]+\/runs$/.test(r.path)).length, 4, 'then kept');
+    });
+
     test('two replicas over one database: one sync, shared webhooks and runs', async t => {
       const org = generateOrganization({ name: 'acme', workspaces: 12, seed: 53 });
       const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });

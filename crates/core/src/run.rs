@@ -232,12 +232,44 @@ pub fn record_from_document(text: &str, ctx: &RunContext) -> Result<RunRecord, P
         .iter()
         .find(|r| r.kind == "runs")
         .ok_or_else(|| ParseError::NotJsonApi { document: "run".into(), reason: "no run in `data`".into() })?;
+    record_from_resource(&doc, resource, ctx, None)
+}
+
+/// How many of a workspace's runs the history shows (as the GlobalLogic backend does).
+pub const HISTORY_LENGTH: u32 = 20;
+
+/// The records of a workspace's run list (`GET /workspaces/:id/runs?include=plan,created_by`),
+/// newest first. Runs of any other workspace are left out: the list is the workspace's only if
+/// TFE says so.
+pub fn records_from_list(
+    text: &str,
+    workspace_id: &str,
+    workspace_name: &str,
+    ctx: &RunContext,
+) -> Result<Vec<RunRecord>, ParseError> {
+    let doc = parse_document("run list", text)?;
+    doc.data
+        .iter()
+        .filter(|r| r.kind == "runs" && r.relationship_id("workspace") == Some(workspace_id))
+        .map(|r| record_from_resource(&doc, r, ctx, Some(workspace_name)))
+        .collect()
+}
+
+fn record_from_resource(
+    doc: &crate::tfe::Document,
+    resource: &crate::tfe::Resource,
+    ctx: &RunContext,
+    known_workspace_name: Option<&str>,
+) -> Result<RunRecord, ParseError> {
     let run = Run::from_resource("run", resource)?;
     let included = |kind: &str, rel: &str| {
         let id = resource.relationship_id(rel)?;
         doc.included.iter().find(|r| r.kind == kind && r.id == id)
     };
-    let workspace_name = included("workspaces", "workspace").and_then(|w| w.attr_text("name")).map(str::to_owned);
+    let workspace_name = included("workspaces", "workspace")
+        .and_then(|w| w.attr_text("name"))
+        .or(known_workspace_name)
+        .map(str::to_owned);
     let resources = included("plans", "plan").and_then(|p| {
         let n = |k: &str| p.attributes.get(k).and_then(serde_json::Value::as_u64);
         Some(ResourceChanges {
@@ -672,6 +704,19 @@ mod tests {
             (blueprint.path.as_str(), blueprint.version.as_deref(), blueprint.entity_ref.as_deref()),
             ("acme/vpc/aws", Some("3.1.0"), Some("component:acme/vpc-aws"))
         );
+    }
+
+    #[test]
+    fn a_run_list_gives_the_records_of_that_workspace_only() {
+        let list = RUN_DOC
+            .replacen(r#"{"data":{"id":"run-1""#, r#"{"data":[{"id":"run-1""#, 1)
+            .replacen(r#""type":"users"}}}},"included""#, r#""type":"users"}}}},{"id":"run-2","type":"runs","attributes":{"status":"applied"},"relationships":{"workspace":{"data":{"id":"ws-9"}}}}],"included""#, 1);
+        let records = records_from_list(&list, "ws-1", "net", &ctx()).unwrap();
+        assert_eq!(records.len(), 1, "a run of another workspace is left out");
+        let s = records[0].summary.as_ref().unwrap();
+        assert_eq!((s.id.as_str(), s.resources.as_ref().map(|r| r.additions)), ("run-1", Some(2)));
+        assert_eq!(s.created_by.as_ref().map(|u| u.username.as_str()), Some("jdoe"));
+        assert!(records_from_list("[]", "ws-1", "net", &ctx()).is_err());
     }
 
     #[test]

@@ -211,6 +211,23 @@ pub fn merge_fetched(stored: JsValue, fetched: JsValue, now_ms: f64) -> Result<J
     to_js(&core::run::merge_fetched(stored.as_ref(), fetched, now_ms as u64))
 }
 
+/// The records of a workspace's run list text (runs of other workspaces left out).
+#[wasm_bindgen(js_name = recordsFromList)]
+pub fn records_from_list(text: &str, workspace_id: &str, workspace_name: &str, context: JsValue) -> Result<JsValue, JsValue> {
+    let context: core::run::RunContext = from_js(context)?;
+    to_js(&core::run::records_from_list(text, workspace_id, workspace_name, &context).map_err(js_error)?)
+}
+
+/// `{historyLength, runListIntervalMs}`: how much run history is kept per workspace, and the pace
+/// of on-demand run-list reads.
+#[wasm_bindgen(js_name = historyPolicy)]
+pub fn history_policy() -> Result<JsValue, JsValue> {
+    to_js(&serde_json::json!({
+        "historyLength": core::run::HISTORY_LENGTH,
+        "runListIntervalMs": core::sync::run_list_interval_ms(),
+    }))
+}
+
 /// One organization's sync; see `tfe_catalog_core::sync`.
 #[wasm_bindgen]
 pub struct SyncPlanner(core::SyncPlanner);

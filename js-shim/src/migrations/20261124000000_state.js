@@ -15,6 +15,7 @@ exports.up = async function up(knex) {
     table.string('entity_ref').notNullable();
     table.string('current_run_id').nullable().index();
     table.string('blueprint').nullable();
+    table.timestamp('history_read_at').nullable();
     table.text('state').notNullable();
     table.integer('version').notNullable();
     table.primary(['organization', 'workspace_id']);

@@ -232,6 +232,12 @@ const REFRESH_LISTINGS: [Listing; 1] = [Listing { path: "runs", include: None, o
 /// TFE's limit on run lists, per minute.
 const RUN_LIST_LIMIT_PER_MINUTE: f64 = 30.0;
 
+/// The least time between two run-list requests of one token, at the planner's share of TFE's
+/// per-minute limit: what on-demand run-list reads (history back-fill) are paced by.
+pub fn run_list_interval_ms() -> u64 {
+    interval_ms(RUN_LIST_LIMIT_PER_MINUTE / 60.0)
+}
+
 #[derive(Debug)]
 enum State {
     /// Ready to ask for `url` once `not_before_ms` has passed.
