@@ -52,4 +52,14 @@ function validateSyncConfig(syncConfig) {
   }
 }
 
-module.exports = { runSync, validateSyncConfig, SyncFailedError };
+/** Throws the core's message when the organizations cannot be configured together. */
+function validateOrganizations(syncConfigs) {
+  for (const syncConfig of syncConfigs) validateSyncConfig(syncConfig);
+  try {
+    core.checkOrganizations(syncConfigs);
+  } catch (e) {
+    throw new Error(`terraform.organizations: ${e.message}`);
+  }
+}
+
+module.exports = { runSync, validateSyncConfig, validateOrganizations, SyncFailedError };

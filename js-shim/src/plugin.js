@@ -13,6 +13,7 @@ const { StateStore } = require('./store');
 const { RunFetcher } = require('./runs');
 const { createRouter } = require('./router');
 const { OrganizationSync } = require('./sync');
+const { validateOrganizations } = require('./drive');
 
 /** Run retention: per workspace the newest runs, and none older than this (current runs are kept). */
 const DEFAULT_RETENTION = { keepPerWorkspace: 50, maxAgeDays: 90 };
@@ -34,6 +35,7 @@ const terraformPlugin = createBackendPlugin({
       },
       async init({ httpRouter, httpAuth, config, database, logger, scheduler, discovery, catalog, events }) {
         const organizations = readOrganizations(config);
+        validateOrganizations(organizations.map(o => o.syncConfig));
         const store = await StateStore.create(database);
         await store.forgetOrganizationsExcept(organizations.map(o => o.syncConfig.organization));
         const fetcher = new RunFetcher({ organizations, store, logger });

@@ -251,3 +251,53 @@ for (const databaseId of databaseIds()) {
     });
   });
 }
+
+describe('configuration changes lose nothing', () => {
+  test('a new host keeps the entities updating; a removed organization\'s entities leave', async t => {
+    const databaseId = databaseIds()[0];
+    const acme = generateOrganization({ name: 'acme', workspaces: 5, seed: 67 });
+    const globex = generateOrganization({ name: 'globex', workspaces: 3, seed: 71 });
+    const first = await startFakeTfe({ organizations: [acme, globex], tokens: { t: ['acme', 'globex'] } });
+    const often = fake => orgConfig(fake, { schedule: { frequency: { seconds: 3 }, timeout: { minutes: 1 } } });
+    const one = await startBackstage({
+      databaseId,
+      config: { terraform: { organizations: [often(first), { ...often(first), organization: 'globex', webhookToken: undefined }] } },
+    });
+    await eventually(async () => (await queryEntities(one.baseUrl, { kind: 'resource', namespace: 'globex' })).length === 3, { what: 'the first sync' });
+    await eventually(async () => (await queryEntities(one.baseUrl, { kind: 'resource', namespace: 'acme' })).length === 5, { what: 'the first sync' });
+    await one.backend.stop();
+    await first.close();
+
+    // The same organization moves to another host (another port here), and globex is removed.
+    const ws = acme.workspaces.find(w => w.relationships['current-run'].data);
+    const moved = await startFakeTfe({ organizations: [acme], tokens: { t: ['acme'] } });
+    const runId = moved.setRunStatus('acme', ws.id, 'errored');
+    const two = await startBackstage({ databaseId, knex: one.knex, config: { terraform: { organizations: [often(moved)] } } });
+    t.after(async () => {
+      await two.backend.stop();
+      await moved.close();
+    });
+    const entity = await eventually(async () => {
+      const e = await getJson(`${two.baseUrl}/api/catalog/entities/by-name/resource/acme/${ws.attributes.name}`);
+      return e.metadata.annotations['terraform.io/run-status'] === 'errored' && e;
+    }, { what: 'the entity updated from the new host' });
+    assert.equal(entity.metadata.annotations['terraform.io/run-id'], runId);
+    assert.ok(entity.metadata.links.some(l => l.url.startsWith(moved.url)), 'links point at the new host');
+    await eventually(async () => (await queryEntities(two.baseUrl, { kind: 'resource', namespace: 'globex' })).length === 0, { what: 'globex gone' });
+    assert.equal((await queryEntities(two.baseUrl, { kind: 'resource', namespace: 'acme' })).length, 5);
+  });
+
+  test('an organization configured twice, or two sharing a namespace, stop the backend at start-up', async () => {
+    const fake = await startFakeTfe({ organizations: [], tokens: {} });
+    try {
+      for (const [organizations, reason] of [
+        [[orgConfig(fake), { ...orgConfig(fake), baseUrl: 'https://tfe.example.com' }], /acme is configured twice/],
+        [[orgConfig(fake), { ...orgConfig(fake), organization: 'ACME_' }], /share the catalog namespace acme/],
+      ]) {
+        await assert.rejects(startBackstage({ databaseId: databaseIds()[0], config: { terraform: { organizations } } }), reason);
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+});

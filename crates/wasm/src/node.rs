@@ -228,6 +228,13 @@ pub fn history_policy() -> Result<JsValue, JsValue> {
     }))
 }
 
+/// Throws unless the organizations can be configured together (each once, own namespaces).
+#[wasm_bindgen(js_name = checkOrganizations)]
+pub fn check_organizations(configs: JsValue) -> Result<(), JsValue> {
+    let configs: Vec<core::SyncConfig> = from_js(configs)?;
+    core::sync::check_organizations(&configs).map_err(js_error)
+}
+
 /// One organization's sync; see `tfe_catalog_core::sync`.
 #[wasm_bindgen]
 pub struct SyncPlanner(core::SyncPlanner);

@@ -7,17 +7,17 @@
 // never reverted by an older render.
 
 const { readOrganizations } = require('../config');
-const { validateSyncConfig } = require('../drive');
+const { validateOrganizations } = require('../drive');
 const { CATALOG_TOPIC } = require('../topics');
 const { workspaceRefreshKeys } = require('../lookup');
 
 class TerraformEntityProvider {
   /** One provider per entry of `terraform.organizations`. */
   static fromConfig(config, deps) {
-    return readOrganizations(config).map(org => {
-      validateSyncConfig(org.syncConfig); // a bad namespace or owner fails at start-up, not at every sync
-      return new TerraformEntityProvider(org, deps);
-    });
+    const organizations = readOrganizations(config);
+    // A bad namespace or owner, or two organizations in one namespace, fail at start-up.
+    validateOrganizations(organizations.map(o => o.syncConfig));
+    return organizations.map(org => new TerraformEntityProvider(org, deps));
   }
 
   constructor({ syncConfig }, { logger, events, plugin }) {

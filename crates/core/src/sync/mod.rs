@@ -229,6 +229,31 @@ const LISTINGS: [Listing; 3] = [
 /// totals (`next-page` only) and its own limit of 30 requests per minute.
 const REFRESH_LISTINGS: [Listing; 1] = [Listing { path: "runs", include: None, optional: false, per_minute: true }];
 
+/// Checks a set of organizations configured together: each organization once (its state, name and
+/// namespace are keyed by its name), and no two sharing a catalog namespace (one's sync would
+/// take the other's entity names). Each configuration is also checked on its own.
+pub fn check_organizations(configs: &[SyncConfig]) -> Result<(), SyncError> {
+    let mut seen: std::collections::BTreeMap<String, (String, String)> = std::collections::BTreeMap::new();
+    let mut namespaces: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for config in configs {
+        let planner = SyncPlanner::new(config.clone())?;
+        let (org, host, namespace) = (&planner.org.organization, &planner.org.base_url, &planner.org.namespace);
+        if let Some((other_host, _)) = seen.get(org) {
+            return Err(SyncError::InvalidConfig(format!(
+                "organization {org} is configured twice ({other_host} and {host}); configure each organization once"
+            )));
+        }
+        if let Some(other) = namespaces.get(namespace) {
+            return Err(SyncError::InvalidConfig(format!(
+                "organizations {other} and {org} would share the catalog namespace {namespace}; give one of them its own `namespace`"
+            )));
+        }
+        seen.insert(org.clone(), (host.clone(), namespace.clone()));
+        namespaces.insert(namespace.clone(), org.clone());
+    }
+    Ok(())
+}
+
 /// TFE's limit on run lists, per minute.
 const RUN_LIST_LIMIT_PER_MINUTE: f64 = 30.0;
 

@@ -482,3 +482,17 @@ fn a_sync_reads_only_the_assessments_newer_than_it_knows() {
     let a = &snapshot.assessments[0];
     assert_eq!((a.workspace_id.as_str(), a.drift.state.as_str(), a.drift.checks_unknown), ("ws-0007", "drifted", Some(1)));
 }
+
+#[test]
+fn organizations_configured_twice_or_sharing_a_namespace_are_refused() {
+    let org = |name: &str, host: &str, namespace: Option<&str>| -> SyncConfig {
+        serde_json::from_value(json!({"organization": name, "baseUrl": host, "namespace": namespace})).unwrap()
+    };
+    assert_eq!(check_organizations(&[org("acme", BASE, None), org("globex", BASE, None)]), Ok(()));
+    let twice = check_organizations(&[org("acme", BASE, None), org("acme", "https://tfe.other.example", Some("acme-2"))]);
+    assert!(matches!(twice, Err(SyncError::InvalidConfig(m)) if m.contains("acme is configured twice")));
+    let shared = check_organizations(&[org("acme", BASE, None), org("ACME_", BASE, None)]);
+    assert!(matches!(shared, Err(SyncError::InvalidConfig(m)) if m.contains("share the catalog namespace acme")));
+    let explicit = check_organizations(&[org("acme", BASE, Some("infra")), org("globex", BASE, Some("infra"))]);
+    assert!(explicit.is_err());
+}
