@@ -1,9 +1,10 @@
-//! Runs as the plugin serves them: the record it keeps per run (from a TFE run document or from a
-//! notification), the summary for display, the cheap status for polling, and what a notification
-//! changes on a workspace entity.
+//! Runs as the plugin serves them: the record it keeps per run (from a TFE run document, a run
+//! list, or a notification), the summary for display, and the cheap status for polling.
 //!
 //! A record made from a notification knows the status but not the details (plan counts,
-//! durations); it is marked `stale` so that the summary route fetches the run from TFE once.
+//! durations); it is marked `stale` so that the summary route fetches the run from TFE once. A
+//! record moves forward only, by the ordering rule of [`crate::state`]: a newer fact from any
+//! source marks it stale, and one read while the run was moving is read again after a TTL.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::catalog::{Entity, annotations as a, naming};
 use crate::error::ParseError;
-use crate::notification::{Notification, RunEvent};
+use crate::notification::RunEvent;
 use crate::status::{self, StatusBucket};
 use crate::tfe::{Run, parse_document};
 
@@ -444,96 +445,6 @@ pub struct RunUpdate {
     pub created_at: Option<String>,
 }
 
-impl RunUpdate {
-    /// The same change as a run notification would carry it.
-    fn as_event(&self, organization: &str) -> RunEvent {
-        RunEvent {
-            trigger: "run:refresh".to_owned(),
-            run_id: self.run_id.clone(),
-            run_url: None,
-            run_message: None,
-            run_created_at: self.created_at.clone(),
-            run_created_by: None,
-            workspace_id: self.workspace_id.clone(),
-            workspace_name: None,
-            organization: organization.to_owned(),
-            bucket: status::bucket(&self.status, None),
-            is_final: status::is_final(&self.status),
-            run_status: self.status.clone(),
-            run_updated_at: self.updated_at.clone(),
-            run_updated_by: None,
-        }
-    }
-}
-
-/// The workspace entity after an incremental refresh found `update`, or `None` when it changes
-/// nothing (another workspace, or nothing newer than what the entity shows).
-pub fn apply_run_update(entity: &Entity, update: &RunUpdate) -> Option<Entity> {
-    let organization = entity.metadata.annotations.get(a::ORGANIZATION).cloned().unwrap_or_default();
-    let same = entity.metadata.annotations.get(a::RUN_ID) == Some(&update.run_id)
-        && entity.metadata.annotations.get(a::RUN_STATUS) == Some(&update.status);
-    if same {
-        return None;
-    }
-    apply_notification(entity, &Notification::Run(update.as_event(&organization)))
-}
-
-/// The workspace entity after a notification, or `None` when the notification does not concern
-/// it (another workspace, a verification, an unknown trigger, an auto-destroy event).
-pub fn apply_notification(entity: &Entity, notification: &Notification) -> Option<Entity> {
-    let workspace_id = entity.metadata.annotations.get(a::WORKSPACE_ID)?;
-    let mut updated = entity.clone();
-    let ann = &mut updated.metadata.annotations;
-    match notification {
-        Notification::Run(event) if &event.workspace_id == workspace_id => {
-            let changed_at = ann.get(a::RUN_UPDATED_AT).cloned();
-            let older = event
-                .run_updated_at
-                .as_deref()
-                .and_then(millis)
-                .zip(changed_at.as_deref().and_then(millis))
-                .is_some_and(|(new, old)| new < old);
-            if older {
-                return None;
-            }
-            ann.insert(a::RUN_ID.into(), event.run_id.clone());
-            ann.insert(a::RUN_STATUS.into(), event.run_status.clone());
-            ann.insert(a::RUN_STATUS_BUCKET.into(), event.bucket.as_str().into());
-            match &event.run_updated_at {
-                Some(at) => ann.insert(a::RUN_UPDATED_AT.into(), at.clone()),
-                None => ann.remove(a::RUN_UPDATED_AT),
-            };
-            if let Some(url) = &event.run_url {
-                for link in
-                    updated.metadata.links.iter_mut().filter(|l| l.link_type.as_deref() == Some("terraform-run"))
-                {
-                    link.url = url.clone();
-                }
-            }
-            Some(updated)
-        }
-        Notification::Workspace(event) if event.workspace_id.as_ref() == Some(workspace_id) => {
-            let drift = event.drift.as_ref()?;
-            ann.insert(a::DRIFT_STATE.into(), drift.state.clone());
-            for (key, value) in [
-                (a::DRIFT_RESOURCES, drift.resources_drifted),
-                (a::DRIFT_RESOURCES_UNDRIFTED, drift.resources_undrifted),
-                (a::DRIFT_CHECKS_FAILED, drift.checks_failed),
-                (a::DRIFT_CHECKS_PASSED, drift.checks_passed),
-            ] {
-                if let Some(n) = value {
-                    ann.insert(key.into(), n.to_string());
-                }
-            }
-            if let Some(at) = &drift.assessed_at {
-                ann.insert(a::DRIFT_ASSESSED_AT.into(), at.clone());
-            }
-            Some(updated)
-        }
-        _ => None,
-    }
-}
-
 /// One workspace's state for `GET /entity/:kind/:namespace/:name/status`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -617,7 +528,7 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notification::parse_notification;
+    use crate::notification::{Notification, parse_notification};
 
     fn ctx() -> RunContext {
         RunContext { base_url: "https://app.terraform.io".into(), organization: "acme".into(), namespace: None }
@@ -658,27 +569,6 @@ mod tests {
             Notification::Run(e) => e,
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn notifications_update_only_their_workspace_entity() {
-        let docs = [crate::SourceDocument {
-            name: "w".into(),
-            text: r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}},"current-run":{"data":{"id":"run-0"}}}},"included":[{"id":"run-0","type":"runs","attributes":{"status":"applied","status-timestamps":{"applied-at":"2026-11-20T09:00:00Z"}}}]}"#.into(),
-        }];
-        let entity = crate::map_documents(&docs, &Default::default()).unwrap().remove(0);
-        let Notification::Run(e) = Notification::Run(event("errored", "2026-11-20T10:05:00Z")) else { unreachable!() };
-        let updated = apply_notification(&entity, &Notification::Run(e.clone())).unwrap();
-        assert_eq!(updated.metadata.annotations[a::RUN_STATUS], "errored");
-        assert_eq!(updated.metadata.annotations[a::RUN_STATUS_BUCKET], "failure");
-        assert_eq!(updated.metadata.annotations[a::RUN_ID], "run-1");
-        let mut other = e.clone();
-        other.workspace_id = "ws-2".into();
-        assert_eq!(apply_notification(&entity, &Notification::Run(other)), None);
-        let stale = event("planning", "2026-11-20T08:00:00Z");
-        assert_eq!(apply_notification(&entity, &Notification::Run(stale)), None, "older than what the entity shows");
-        let status = workspace_status(&updated, None);
-        assert_eq!(status.run.unwrap().status, "errored");
     }
 
     #[test]

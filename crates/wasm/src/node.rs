@@ -96,22 +96,6 @@ pub fn status_view(record: JsValue) -> Result<JsValue, JsValue> {
     to_js(&core::run::status_view(&record))
 }
 
-/// The workspace entity after a notification, or null when it does not concern it.
-#[wasm_bindgen(js_name = applyNotification)]
-pub fn apply_notification(entity: JsValue, notification: JsValue) -> Result<JsValue, JsValue> {
-    let entity: core::Entity = from_js(entity)?;
-    let notification: core::notification::Notification = from_js(notification)?;
-    to_js(&core::run::apply_notification(&entity, &notification))
-}
-
-/// The workspace entity after an incremental refresh found a newer run, or null.
-#[wasm_bindgen(js_name = applyRunUpdate)]
-pub fn apply_run_update(entity: JsValue, update: JsValue) -> Result<JsValue, JsValue> {
-    let entity: core::Entity = from_js(entity)?;
-    let update: core::run::RunUpdate = from_js(update)?;
-    to_js(&core::run::apply_run_update(&entity, &update))
-}
-
 /// The GlobalLogic frontend's runs of `[{entity, records}]`, newest first; plan logs link to
 /// `baseUrl` (this plugin's external base URL).
 #[wasm_bindgen(js_name = globallogicRuns)]
