@@ -301,3 +301,39 @@ describe('configuration changes lose nothing', () => {
     }
   });
 });
+
+test('a service processed before the first sync gets its dependsOn in the next processing loop after it', async t => {
+  const org = generateOrganization({ name: 'acme', workspaces: 4, seed: 73 });
+  const ws = org.workspaces[0];
+  const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cold-'));
+  fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), [
+    'apiVersion: backstage.io/v1alpha1', 'kind: Component',
+    `metadata: {name: payments, annotations: {terraform.io/organization: acme, terraform.io/workspace-id: ${ws.id}}}`,
+    'spec: {type: service, lifecycle: production, owner: group:default/team-a}', '',
+  ].join('\n'));
+  const { backend, baseUrl } = await startBackstage({
+    databaseId: databaseIds()[0],
+    config: {
+      catalog: {
+        // Far longer than the test: only the refresh keys can bring the relation in time.
+        processingInterval: { minutes: 10 },
+        locations: [{ type: 'file', target: path.join(dir, 'catalog-info.yaml') }],
+      },
+      terraform: { organizations: [orgConfig(fake, { schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 8 } } })] },
+    },
+  });
+  t.after(async () => {
+    await backend.stop();
+    await fake.close();
+  });
+  const url = `${baseUrl}/api/catalog/entities/by-name/component/default/payments`;
+  const before = await eventually(() => getJson(url), { what: 'the service, before any sync' });
+  assert.match(before.metadata.annotations['terraform.io/warnings'] ?? '', /not in the catalog|no workspace/i);
+  assert.equal(fake.requestsTo('/api/v2/organizations/acme/workspaces').length, 0, 'processed before the sync');
+  const after = await eventually(async () => {
+    const e = await getJson(url);
+    return e.relations?.some(r => r.type === 'dependsOn' && r.targetRef === `resource:acme/${ws.attributes.name}`.toLowerCase()) && e;
+  }, { what: 'dependsOn after the sync', timeoutMs: 45_000 });
+  assert.equal(after.metadata.annotations['terraform.io/warnings'], undefined, 'the warning is gone');
+});
