@@ -89,6 +89,33 @@ async function syncRow(workspaces) {
   }
 }
 
+/**
+ * What drift and the refresh cost: a sync that knows every assessment but N (requests = lower
+ * bound + N + ping), and an incremental refresh after R new runs (requests = ping + run-list pages).
+ */
+async function assessmentsAndRefresh({ workspaces = 1000, changed = 25, newRuns = 40 } = {}) {
+  const { runSync } = require('../js-shim/src/drive');
+  const org = generateOrganization({ name: 'bench', workspaces, seed: 3 });
+  const fake = await startFakeTfe({ organizations: [org], tokens: { 'bench-token': ['bench'] } });
+  try {
+    const at = i => new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString();
+    const known = {};
+    org.workspaces.forEach((ws, i) => {
+      fake.setAssessment('bench', ws.id, { drifted: i % 7 === 0 ? 2 : 0, at: at(i % 50) });
+      if (i >= changed) known[ws.id] = at(i % 50);
+    });
+    const lowerBound = ceil100(org.workspaces.length) + ceil100(org.projects.length) + ceil100(org.modules.length);
+    const config = { organization: 'bench', baseUrl: fake.url };
+    const sync = await runSync({ ...config, knownAssessments: known }, 'bench-token');
+    await new Promise(r => setTimeout(r, 1100));
+    for (let i = 0; i < newRuns; i++) fake.setRunStatus('bench', org.workspaces[i].id, 'applied');
+    const refresh = await runSync({ ...config, refreshSince: new Date(Date.now() - 15 * 60_000).toISOString() }, 'bench-token');
+    return { workspaces, changed, lowerBound, sync: sync.stats, newRuns, refresh: refresh.stats, found: refresh.runs.length };
+  } finally {
+    await fake.close();
+  }
+}
+
 /** Webhook received → visible in the catalog, next to a full sync → visible. */
 async function webhookLatency(samples = 20) {
   globalThis.afterAll ??= () => {};
@@ -130,6 +157,11 @@ async function main() {
     const r = await syncRow(size);
     console.log(`| ${r.size} | ${r.requests} | ${r.time} | ${r.shimTime} | ${r.rss} | ${r.throughput} | ${r.ratios} |`);
   }
+  const a = await assessmentsAndRefresh();
+  console.log(`\n| ${a.workspaces}-workspace organization, every workspace assessed | requests |`);
+  console.log('| --- | --- |');
+  console.log(`| full sync, ${a.changed} assessments newer than the plugin knows | ${a.sync.requests} = ${a.lowerBound} (lower bound) + ${a.changed} + ping (${a.sync.assessments} assessment reads) |`);
+  console.log(`| incremental refresh after ${a.newRuns} new runs (${a.found} found) | ${a.refresh.requests} = ping + ${a.refresh.requests - 1} run-list page(s), at most 30 a minute |`);
   const w = await webhookLatency();
   console.log(`\nWebhook received → visible in the catalog (20 notifications, 100-workspace organization, SQLite): p50 ${w.p50} ms, p95 ${w.p95} ms; for comparison, backend start + first full sync → all 100 entities visible: ${w.fullSync} ms.`);
   process.exit(0);
