@@ -389,9 +389,12 @@ fn an_incremental_refresh_reads_runs_back_to_the_window_only() {
                "status-timestamps": {format!("{}-at", status.replace('_', "-")): created}},
                "relationships": {"workspace": {"data": {"id": ws, "type": "workspaces"}}}})
     };
-    // Newest first, like TFE; no totals, like the organization runs list.
+    // Newest first, like TFE; no totals, like the organization runs list. The newest is a
+    // speculative plan: never a workspace's current run.
+    let mut speculative = run("run-5", "ws-2", "planned_and_finished", "2026-11-20T10:40:00Z");
+    speculative["attributes"]["plan-only"] = json!(true);
     let pages = [
-        json!({"data": [run("run-4", "ws-1", "applying", "2026-11-20T10:30:00Z"), run("run-3", "ws-2", "errored", "2026-11-20T10:20:00Z")],
+        json!({"data": [speculative, run("run-4", "ws-1", "applying", "2026-11-20T10:30:00Z"), run("run-3", "ws-2", "errored", "2026-11-20T10:20:00Z")],
                "links": {"next": null}, "meta": {"pagination": {"current-page": 1, "next-page": 2}}}),
         json!({"data": [run("run-2", "ws-1", "applied", "2026-11-20T10:10:00Z"), run("run-1", "ws-3", "applied", "2026-11-20T09:00:00Z")],
                "links": {"next": null}, "meta": {"pagination": {"current-page": 2, "next-page": 3}}}),
@@ -424,7 +427,7 @@ fn an_incremental_refresh_reads_runs_back_to_the_window_only() {
     assert_eq!(
         runs,
         [("ws-1", "run-4", "applying"), ("ws-2", "run-3", "errored")],
-        "the latest per workspace, none older than the window"
+        "the latest per workspace, none older than the window, no speculative plan"
     );
 }
 
