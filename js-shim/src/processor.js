@@ -5,7 +5,6 @@
 
 const { processingResult } = require('@backstage/plugin-catalog-node');
 const core = require('./core');
-const { selectorRefreshKey } = require('./lookup');
 
 const WARNINGS_ANNOTATION = 'terraform.io/warnings';
 
@@ -22,7 +21,10 @@ class TerraformServiceProcessor {
   async postProcessEntity(entity, _location, emit) {
     const selectors = core.serviceSelectors(entity);
     if (selectors.length === 0) return entity;
-    for (const selector of selectors) emit(processingResult.refresh(selectorRefreshKey(selector)));
+    for (const selector of selectors) {
+      const key = core.selectorRefreshKey(selector);
+      if (key) emit(processingResult.refresh(key));
+    }
     const q = encodeURIComponent(JSON.stringify(selectors));
     const { resolved } = await this.plugin.get(`/internal/workspaces?selectors=${q}`);
     const { relations, warnings } = core.serviceRelations(entity, resolved);

@@ -219,7 +219,9 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
 
   router.get('/internal/organizations/:organization/entities', async (req, res) => {
     await fromService(req);
-    res.json(await store.renderOrganization(req.params.organization));
+    const { organization } = req.params;
+    const rendered = await store.renderOrganization(organization);
+    res.json({ ...rendered, refreshKeys: rendered.entities ? await store.refreshKeys(organization) : [] });
   });
 
   router.get('/internal/organizations/:organization/changes', async (req, res) => {

@@ -16,17 +16,14 @@ const ORGANIZATIONS = 'terraform_organizations';
 /** Conditional writes retry this often before giving up (only under heavy contention on one row). */
 const MAX_ATTEMPTS = 8;
 
-const entityRef = e => `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase();
-
-/** The registry columns of a workspace state. */
+/** The registry columns of a workspace state (the core's RegistryEntry). */
 function workspaceColumns(state) {
-  const entity = core.renderWorkspace(state);
-  const annotations = entity.metadata.annotations ?? {};
+  const entry = core.registryEntry(state);
   return {
-    workspace_name: annotations['terraform.io/workspace-name'] ?? entity.metadata.name,
-    entity_ref: entityRef(entity),
-    current_run_id: state.run?.runId ?? null,
-    blueprint: annotations['terraform.io/blueprint'] ?? null,
+    workspace_name: entry.workspaceName,
+    entity_ref: entry.entityRef,
+    current_run_id: entry.currentRunId ?? null,
+    blueprint: entry.blueprint ?? null,
   };
 }
 
@@ -110,16 +107,19 @@ class StateStore {
    * blueprint templates) kept as they came. One transaction, so readers see all or nothing.
    */
   async applySnapshot(organization, entities) {
-    const isWorkspace = e => e.kind === 'Resource' && e.metadata.annotations?.['terraform.io/workspace-id'];
-    const workspaces = entities.filter(isWorkspace);
-    const model = entities.filter(e => !isWorkspace(e));
+    const workspaces = [];
+    const model = [];
+    for (const entity of entities) {
+      const { workspaceId } = core.entityIds(entity);
+      if (workspaceId) workspaces.push({ id: workspaceId, entity });
+      else model.push(entity);
+    }
     return this.knex.transaction(async trx => {
       const rows = new Map(
         (await trx(WORKSPACES).where({ organization })).map(row => [row.workspace_id, row]),
       );
       let changed = 0;
-      for (const entity of workspaces) {
-        const id = entity.metadata.annotations['terraform.io/workspace-id'];
+      for (const { id, entity } of workspaces) {
         const fact = { type: 'synced', entity };
         let row = rows.get(id);
         for (let attempt = 0; ; attempt++) {
@@ -162,11 +162,17 @@ class StateStore {
     }
     const org = await this.knex(ORGANIZATIONS).where({ organization }).first();
     for (const e of org?.model ? JSON.parse(org.model) : []) {
-      const a = e.metadata.annotations ?? {};
-      const id = a['terraform.io/project-id'] ?? a['terraform.io/module-id'];
-      if (id) names[id] = e.metadata.name;
+      const { tfeId } = core.entityIds(e);
+      if (tfeId) names[tfeId] = e.metadata.name;
     }
     return { previousNames: names, knownAssessments };
+  }
+
+  /** The refresh keys of these workspaces' entries (services naming them registered these). */
+  async refreshKeys(organization, workspaceIds = null) {
+    const q = this.knex(WORKSPACES).where({ organization }).select('state');
+    if (workspaceIds) q.whereIn('workspace_id', workspaceIds);
+    return (await q).flatMap(row => core.registryEntry(JSON.parse(row.state)).refreshKeys);
   }
 
   /** Every entity of the organization as the catalog should show it, and the change-feed cursor it reflects. */

@@ -57,6 +57,20 @@ pub struct WorkspaceSelector {
     pub blueprint: Option<String>,
 }
 
+impl WorkspaceSelector {
+    /// The Backstage refresh key tying an entity to the workspace this selector names: the
+    /// processor registers it, and the plugin refreshes it when it applies the workspace, so a
+    /// service processed before its workspace was synced is processed again right after.
+    pub fn refresh_key(&self) -> Option<String> {
+        let (which, value) = match (&self.workspace_id, &self.workspace_name) {
+            (Some(id), _) => ("id", id),
+            (None, Some(name)) => ("name", name),
+            _ => return None,
+        };
+        Some(format!("terraform-workspace:{}:{which}:{value}", self.organization))
+    }
+}
+
 /// A catalog entity ref in the shape Backstage's processing results take.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EntityName {

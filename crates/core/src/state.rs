@@ -259,6 +259,45 @@ pub fn render(state: &WorkspaceState) -> Entity {
     entity
 }
 
+/// What the plugin's registry keeps beside a workspace's state, to find it and decide who sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryEntry {
+    /// The workspace name as in TFE.
+    pub workspace_name: String,
+    /// The entity the plugin made for it: what the catalog's permission check is asked about.
+    pub entity_ref: String,
+    /// The current run.
+    pub current_run_id: Option<String>,
+    /// The module path of the template it instantiates.
+    pub blueprint: Option<String>,
+    /// The refresh keys services naming this workspace registered.
+    pub refresh_keys: Vec<String>,
+}
+
+/// The registry entry of a workspace state.
+pub fn registry_entry(state: &WorkspaceState) -> RegistryEntry {
+    let entity = render(state);
+    let ann = &entity.metadata.annotations;
+    let workspace_name = ann.get(a::WORKSPACE_NAME).cloned().unwrap_or_else(|| entity.metadata.name.clone());
+    let selector = |workspace_id: Option<String>, workspace_name: Option<String>| crate::service::WorkspaceSelector {
+        organization: state.organization.clone(),
+        workspace_id,
+        workspace_name,
+        ..Default::default()
+    };
+    RegistryEntry {
+        refresh_keys: [selector(Some(state.workspace_id.clone()), None), selector(None, Some(workspace_name.clone()))]
+            .iter()
+            .filter_map(crate::service::WorkspaceSelector::refresh_key)
+            .collect(),
+        entity_ref: entity.entity_ref(),
+        current_run_id: state.run.as_ref().map(|r| r.run_id.clone()),
+        blueprint: ann.get(a::BLUEPRINT).cloned(),
+        workspace_name,
+    }
+}
+
 impl Fact {
     /// The fact a notification carries: a run event's run, or a workspace event's assessment.
     pub fn from_notification(notification: &Notification) -> Option<Fact> {
@@ -420,6 +459,20 @@ mod tests {
         };
         assert_eq!(merge(Some(&s), &Fact::Run { run: facts.clone(), plan_only: true }), None);
         assert_eq!(merge(None, &Fact::Run { run: facts, plan_only: false }), None);
+    }
+
+    #[test]
+    fn the_registry_names_the_entity_and_the_refresh_keys_services_register() {
+        let entry = registry_entry(&start());
+        assert_eq!(entry.entity_ref, "resource:acme/net");
+        assert_eq!(entry.current_run_id.as_deref(), Some("run-1"));
+        let by_id = crate::service::WorkspaceSelector {
+            organization: "acme".into(),
+            workspace_id: Some("ws-1".into()),
+            ..Default::default()
+        };
+        assert!(entry.refresh_keys.contains(&by_id.refresh_key().unwrap()));
+        assert_eq!(entry.refresh_keys.len(), 2);
     }
 
     #[test]

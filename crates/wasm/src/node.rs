@@ -219,6 +219,28 @@ pub fn check_organizations(configs: JsValue) -> Result<(), JsValue> {
     core::sync::check_organizations(&configs).map_err(js_error)
 }
 
+/// `{workspaceName, entityRef, currentRunId, blueprint, refreshKeys}` of a workspace state.
+#[wasm_bindgen(js_name = registryEntry)]
+pub fn registry_entry(state: JsValue) -> Result<JsValue, JsValue> {
+    let state: core::state::WorkspaceState = from_js(state)?;
+    to_js(&core::state::registry_entry(&state))
+}
+
+/// The refresh key of a workspace selector, or null.
+#[wasm_bindgen(js_name = selectorRefreshKey)]
+pub fn selector_refresh_key(selector: JsValue) -> Result<Option<String>, JsValue> {
+    let selector: core::service::WorkspaceSelector = from_js(selector)?;
+    Ok(selector.refresh_key())
+}
+
+/// `{tfeId, workspaceId}` of an entity: the TFE object it was made from, and whether it is a
+/// workspace's `Resource`.
+#[wasm_bindgen(js_name = entityIds)]
+pub fn entity_ids(entity: JsValue) -> Result<JsValue, JsValue> {
+    let entity: core::Entity = from_js(entity)?;
+    to_js(&serde_json::json!({ "tfeId": entity.tfe_id(), "workspaceId": entity.workspace_id() }))
+}
+
 /// One organization's sync; see `tfe_catalog_core::sync`.
 #[wasm_bindgen]
 pub struct SyncPlanner(core::SyncPlanner);

@@ -9,7 +9,6 @@
 const { readOrganizations } = require('../config');
 const { validateOrganizations } = require('../drive');
 const { CATALOG_TOPIC } = require('../topics');
-const { workspaceRefreshKeys } = require('../lookup');
 
 class TerraformEntityProvider {
   /** One provider per entry of `terraform.organizations`. */
@@ -59,13 +58,13 @@ class TerraformEntityProvider {
   /** Every entity of the organization (full mutation), then what changed while it was applied. */
   applyAll() {
     return this.serialize(async () => {
-      const { entities, cursor } = await this.plugin.get(`/internal/organizations/${enc(this.organization)}/entities`);
+      const { entities, cursor, refreshKeys } = await this.plugin.get(`/internal/organizations/${enc(this.organization)}/entities`);
       if (!entities) return; // never synced: leave whatever the catalog has
       await this.connection.applyMutation({
         type: 'full',
         entities: entities.map(entity => ({ entity, locationKey: this.name })),
       });
-      await this.connection.refresh({ keys: workspaceRefreshKeys(entities) });
+      await this.connection.refresh({ keys: refreshKeys });
       const changes = await this.plugin.get(`/internal/organizations/${enc(this.organization)}/changes?since=${cursor}`);
       if (changes.entities.length) await this.applyDelta(changes.entities);
       this.logger.info(`applied ${entities.length} entities (${changes.entities.length} changed meanwhile)`);

@@ -84,4 +84,15 @@ impl Entity {
     pub fn entity_ref(&self) -> String {
         format!("{}:{}/{}", self.kind, self.metadata.namespace, self.metadata.name).to_lowercase()
     }
+
+    /// The id of the TFE object this entity was made from (`ws-…`, `prj-…`, `mod-…`).
+    pub fn tfe_id(&self) -> Option<&str> {
+        use super::annotations as a;
+        [a::WORKSPACE_ID, a::PROJECT_ID, a::MODULE_ID].iter().find_map(|key| self.metadata.annotations.get(*key)).map(String::as_str)
+    }
+
+    /// The workspace id, when this is a workspace's `Resource`.
+    pub fn workspace_id(&self) -> Option<&str> {
+        (self.kind == "Resource").then(|| self.metadata.annotations.get(super::annotations::WORKSPACE_ID)).flatten().map(String::as_str)
+    }
 }

@@ -371,13 +371,7 @@ fn resolve_organization<'a>(
 /// 3. the rest get `-<hash of id>`, and should even that be taken (a TFE object literally named
 ///    so), a hash of the id and an attempt number, until the name is free.
 fn disambiguate(entities: &mut [Entity], previous: &BTreeMap<String, String>) {
-    let id_of = |e: &Entity| {
-        [annotations::WORKSPACE_ID, annotations::PROJECT_ID, annotations::MODULE_ID]
-            .iter()
-            .find_map(|key| e.metadata.annotations.get(*key))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let id_of = |e: &Entity| e.tfe_id().unwrap_or_default().to_owned();
     let mut order: Vec<usize> = (0..entities.len()).collect();
     order.sort_by_key(|&i| id_of(&entities[i]));
     let mut taken: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
