@@ -28,4 +28,15 @@ function workspaceFilter(selector) {
   return { ...which, [`${ANNOTATION}/organization`]: selector.organization };
 }
 
-module.exports = { workspaceFilter, byWorkspaceId, byCurrentRun };
+/**
+ * Any entity of the organization: its workspaces, and entities annotated with it (either the
+ * `terraform.io/organization` or the community `terraform/organization` key).
+ */
+function ofOrganization(organization) {
+  return [
+    { [`${ANNOTATION}/organization`]: organization },
+    { 'metadata.annotations.terraform/organization': organization },
+  ];
+}
+
+module.exports = { workspaceFilter, byWorkspaceId, byCurrentRun, ofOrganization };

@@ -9,6 +9,7 @@ const { eventsServiceRef } = require('@backstage/plugin-events-node');
 const { readOrganizations } = require('./config');
 const { RunStore } = require('./store');
 const { RunFetcher } = require('./runs');
+const { PlanLogStore } = require('./planlogs');
 const { createRouter } = require('./router');
 const { SYNC_TOPIC } = require('./topics');
 const core = require('./core');
@@ -29,8 +30,14 @@ const terraformPlugin = createBackendPlugin({
       },
       async init({ httpRouter, httpAuth, config, database, logger, discovery, catalog, events }) {
         const organizations = readOrganizations(config);
+        for (const { syncConfig, webhookToken, allowUnsignedNotifications } of organizations) {
+          if (webhookToken === undefined && allowUnsignedNotifications) {
+            logger.warn(`terraform.organizations (${syncConfig.organization}): allowUnsignedNotifications is set: anyone who can reach /api/terraform/notifications/${syncConfig.organization} can change its run status; set webhookToken instead`);
+          }
+        }
         const store = await RunStore.create(database);
-        const fetcher = new RunFetcher({ organizations, store, logger });
+        const planLogs = await PlanLogStore.create(database);
+        const fetcher = new RunFetcher({ organizations, store, logger, planLogs });
         // Sync outcomes from the catalog module, kept where every replica reads them.
         await events.subscribe({
           id: 'terraform:sync-outcomes',

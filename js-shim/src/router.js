@@ -6,11 +6,25 @@ const express = require('express');
 const Router = require('express-promise-router');
 const { InputError, NotFoundError, AuthenticationError, ServiceUnavailableError } = require('@backstage/errors');
 const core = require('./core');
-const { workspaceFilter, byWorkspaceId, byCurrentRun } = require('./lookup');
+const { workspaceFilter, byWorkspaceId, byCurrentRun, ofOrganization } = require('./lookup');
 const { NOTIFICATION_TOPIC } = require('./topics');
 
 /** Real payloads are a few kilobytes. */
 const MAX_NOTIFICATION_BYTES = 64 * 1024;
+
+/**
+ * The one answer to an unauthenticated notification: unknown organization, no webhook token
+ * configured, missing or bad signature. The caller cannot tell them apart; the log can.
+ */
+const REFUSED = {
+  error: {
+    name: 'AuthenticationError',
+    message: 'notification refused: it must be signed (X-TFE-Notification-Signature) with the webhook token configured for this organization',
+  },
+};
+
+/** Caller-controlled text as it may appear in a log line. */
+const printable = text => String(text).replace(/[^\x20-\x7e]/g, '?');
 
 function createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }) {
   const router = Router(); // async handlers' errors reach Backstage's error middleware
@@ -22,20 +36,20 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     '/notifications/:organization',
     express.raw({ type: () => true, limit: MAX_NOTIFICATION_BYTES }),
     async (req, res) => {
-      const org = organizations.find(o => o.syncConfig.organization === req.params.organization);
-      if (!org) throw new NotFoundError(`no organization ${req.params.organization} is configured`);
+      const { organization } = req.params;
+      const org = organizations.find(o => o.syncConfig.organization === organization);
+      const auth = !org ? null
+        : org.webhookToken !== undefined ? { token: org.webhookToken }
+        : { unsigned: org.allowUnsignedNotifications };
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      try {
-        core.verifySignature(org.webhookToken ?? null, body, req.get('x-tfe-notification-signature') ?? null);
-      } catch (e) {
-        throw new AuthenticationError(e.message);
+      const result = core.receiveNotification(organization, auth, body, req.get('x-tfe-notification-signature') ?? null);
+      if (result.refused) logger.warn(`refused a notification: ${printable(result.message)}`);
+      if (result.refused === 'unauthenticated') return res.status(401).json(REFUSED);
+      if (result.refused === 'mismatch') {
+        return res.status(403).json({ error: { name: 'NotAllowedError', message: `notification refused: ${result.message}` } });
       }
-      let notification;
-      try {
-        notification = core.parseNotification(body);
-      } catch (e) {
-        throw new InputError(`invalid notification: ${e.message}`);
-      }
+      if (result.refused) throw new InputError(`invalid notification: ${result.message}`);
+      const notification = result.accepted;
       if (notification.kind === 'verification') return res.status(200).json({ status: 'verified' });
       if (notification.kind === 'unknown') {
         logger.info(`ignored a notification with unknown trigger ${notification.trigger}`);
@@ -98,13 +112,22 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     res.send(log);
   });
 
-  /** The problems (failed syncs) of these organizations, each named once. */
-  async function problemsOf(organizationNames) {
+  /**
+   * The problems (failed syncs) of these organizations, each named once, and only of
+   * organizations of which the caller may read at least one entity: a sync error names TFE URLs
+   * and details that are not everyone's to see.
+   */
+  async function problemsOf(organizationNames, credentials) {
     const problems = [];
     for (const organization of new Set(organizationNames)) {
       const health = await store.health(organization);
       const problem = health && core.syncProblem(health);
-      if (problem) problems.push(problem);
+      if (!problem) continue;
+      const { items } = await catalog.getEntities(
+        { filter: ofOrganization(organization), fields: ['metadata.name'], limit: 1 },
+        { credentials },
+      );
+      if (items.length > 0) problems.push(problem);
     }
     return problems;
   }
@@ -125,7 +148,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
         workspaces.push(core.workspaceStatus(ws, runId ? await store.get(runId) : null));
       }
     }
-    const problems = await problemsOf(selectors.map(s => s.organization));
+    const problems = await problemsOf(selectors.map(s => s.organization), credentials);
     res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems });
   });
 
@@ -142,7 +165,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
       found.push(...items);
     }
     if (found.length === 0) {
-      const [problem] = await problemsOf([orgName]);
+      const [problem] = await problemsOf([orgName], credentials);
       if (problem?.noData) throw new ServiceUnavailableError(problem.message);
       throw new NotFoundError(`no workspace ${names.join(', ')} of organization ${orgName} is in the catalog for you`);
     }
