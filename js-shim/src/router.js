@@ -4,7 +4,7 @@
 
 const express = require('express');
 const Router = require('express-promise-router');
-const { InputError, NotFoundError, AuthenticationError, ServiceUnavailableError } = require('@backstage/errors');
+const { InputError, NotFoundError, ServiceUnavailableError } = require('@backstage/errors');
 const core = require('./core');
 const { workspaceFilter, byWorkspaceId, byCurrentRun, ofOrganization } = require('./lookup');
 const { NOTIFICATION_TOPIC } = require('./topics');

@@ -83,7 +83,7 @@ class RunFetcher {
     const org = this.organizations.find(o => o.syncConfig.organization === organization);
     if (!org) return null;
     const kept = await this.planLogs?.get(organization, runId);
-    if (kept !== null && kept !== undefined) return kept;
+    if (kept != null) return kept;
     const res = await getRun(org, runId, 'plan');
     if (res.status === 404) return null;
     if (!res.ok) throw unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);

@@ -198,12 +198,6 @@ pub fn globallogic_runs(workspaces: JsValue, base_url: &str) -> Result<JsValue, 
     to_js(&core::globallogic::runs_of(&workspaces, base_url))
 }
 
-/// The plan's pre-signed log URL of a run show document (`include=plan`), or null.
-#[wasm_bindgen(js_name = planLogUrl)]
-pub fn plan_log_url(text: &str) -> Result<Option<String>, JsValue> {
-    core::run::plan_log_url(text).map_err(js_error)
-}
-
 /// An organization's health after a sync outcome (`previous` may be null).
 #[wasm_bindgen(js_name = recordSyncOutcome)]
 pub fn record_sync_outcome(previous: JsValue, outcome: JsValue) -> Result<JsValue, JsValue> {
