@@ -65,10 +65,8 @@ pub fn valid_ref(s: &str, needs_kind: bool, kinds: Option<&[&str]>) -> Result<()
         if !valid_kind(k) {
             return Err(format!("ref {s:?}: bad kind"));
         }
-        if let Some(allowed) = kinds {
-            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(k)) {
-                return Err(format!("ref {s:?}: kind not one of {allowed:?}"));
-            }
+        if let Some(allowed) = kinds.filter(|allowed| !allowed.iter().any(|a| a.eq_ignore_ascii_case(k))) {
+            return Err(format!("ref {s:?}: kind not one of {allowed:?}"));
         }
     }
     let (namespace, name) = match rest.split_once('/') {
@@ -111,15 +109,11 @@ pub fn check_entity(entity: &Value) -> Result<(), String> {
     if !valid_name(name) {
         return Err(format!("metadata.name {name:?}"));
     }
-    if let Some(ns) = m.get("namespace") {
-        if !ns.as_str().is_some_and(valid_dns_label) {
-            return Err(format!("metadata.namespace {ns}"));
-        }
+    if let Some(ns) = m.get("namespace").filter(|ns| !ns.as_str().is_some_and(valid_dns_label)) {
+        return Err(format!("metadata.namespace {ns}"));
     }
-    if let Some(title) = m.get("title") {
-        if !title.as_str().is_some_and(|t| !t.is_empty()) {
-            return Err(format!("metadata.title {title}"));
-        }
+    if let Some(title) = m.get("title").filter(|t| t.as_str().is_none_or(str::is_empty)) {
+        return Err(format!("metadata.title {title}"));
     }
     if m.get("description").is_some_and(|d| !d.is_string()) {
         return Err("metadata.description is not a string".into());
@@ -144,10 +138,8 @@ pub fn check_entity(entity: &Value) -> Result<(), String> {
         if url::Url::parse(url).is_err() {
             return Err(format!("link url {url:?} does not parse"));
         }
-        if let Some(icon) = link.get("icon") {
-            if !icon.as_str().is_some_and(valid_name) {
-                return Err(format!("link icon {icon}"));
-            }
+        if let Some(icon) = link.get("icon").filter(|icon| !icon.as_str().is_some_and(valid_name)) {
+            return Err(format!("link icon {icon}"));
         }
     }
     let spec = e.get("spec").and_then(Value::as_object).ok_or("no spec")?;
@@ -158,7 +150,7 @@ pub fn check_entity(entity: &Value) -> Result<(), String> {
         _ => &[],
     };
     for field in required {
-        if !text(spec, field).is_some_and(|v| !v.is_empty()) {
+        if text(spec, field).is_none_or(str::is_empty) {
             return Err(format!("spec.{field} missing for {kind}"));
         }
     }
