@@ -38,9 +38,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     async (req, res) => {
       const { organization } = req.params;
       const org = organizations.find(o => o.syncConfig.organization === organization);
-      const auth = !org ? null
-        : org.webhookToken !== undefined ? { token: org.webhookToken }
-        : { unsigned: org.allowUnsignedNotifications };
+      const auth = org ? { token: org.webhookToken ?? null, unsigned: org.allowUnsignedNotifications } : null;
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const result = core.receiveNotification(organization, auth, body, req.get('x-tfe-notification-signature') ?? null);
       if (result.refused) logger.warn(`refused a notification: ${printable(result.message)}`);

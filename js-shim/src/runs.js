@@ -79,7 +79,17 @@ class RunFetcher {
    * token (TFE signs the URL itself) and only from a host the core trusts (the configured one, or
    * HCP Terraform's archivist). Null when TFE has no such run or no log yet.
    */
-  async planLog(runId, organization) {
+  planLog(runId, organization) {
+    // Concurrent views of one log share one read (the run lookup is shared by the client already).
+    this.logsInFlight ??= new Map();
+    const key = `${organization}\n${runId}`;
+    if (!this.logsInFlight.has(key)) {
+      this.logsInFlight.set(key, this.readPlanLog(runId, organization).finally(() => this.logsInFlight.delete(key)));
+    }
+    return this.logsInFlight.get(key);
+  }
+
+  async readPlanLog(runId, organization) {
     const org = this.organizations.find(o => o.syncConfig.organization === organization);
     if (!org) return null;
     const kept = await this.planLogs?.get(organization, runId);

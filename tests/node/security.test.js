@@ -213,6 +213,7 @@ for (const databaseId of databaseIds()) {
       while (paths.length < 200) {
         for (const runId of runs) if (paths.length < 200) paths.push(`/run/${runId}/${paths.length % 2 ? 'plan-log' : 'summary'}`);
       }
+      const logReads = fake.requestsTo('/_archivist/').length;
       const start = Date.now();
       const answers = await Promise.all(paths.map(async p => (await fetch(`${baseUrl}/api/terraform${p}`)).status));
       const end = Date.now();
@@ -223,6 +224,8 @@ for (const databaseId of databaseIds()) {
       const ok = answers.filter(s => s === 200).length;
       assert.ok(answers.every(s => s === 200 || s === 503), answers.join(','));
       assert.ok(ok >= 180, `${ok} of 200 answered (the rest: the budget's 503 "try again shortly")`);
+      const logViews = new Set(paths.filter(p => p.endsWith('plan-log'))).size;
+      assert.ok(fake.requestsTo('/_archivist/').length - logReads <= logViews, 'each log read at most once');
       const listings = fake.log.filter(r => r.path === '/api/v2/organizations/acme/workspaces' && r.at >= start && r.status === 200);
       assert.ok(listings.some(r => r.at <= end), 'a sync read the workspaces while the burst was served');
     });

@@ -48,8 +48,9 @@ pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, 
 }
 
 /// The webhook receiver (`core::notification::receive`): `{accepted: notification}` or
-/// `{refused: "unauthenticated" | "invalid" | "mismatch", message}`. `auth` is
-/// `{token}`, `{unsigned: true}`, `{}` (configured without a token) or null (unknown organization).
+/// `{refused: "unauthenticated" | "invalid" | "mismatch", message}`. `auth` is the organization's
+/// `{token, unsigned}` (`unsigned`: `allowUnsignedNotifications`; a token always wins), or null for
+/// an unknown organization.
 #[wasm_bindgen(js_name = receiveNotification)]
 pub fn receive_notification(
     organization: &str,
