@@ -63,7 +63,7 @@ async function syncRow(workspaces) {
   const fake = await startFakeTfe({ organizations: [org], tokens: { 'bench-token': ['bench'] } });
   try {
     const lowerBound = ceil100(org.workspaces.length) + ceil100(org.projects.length) + ceil100(org.modules.length);
-    const { stderr } = await run(CLI, ['sync', '--url', fake.url, '--org', 'bench', '--token-env', 'TFE_TOKEN', '--out', '/dev/null', '--stats'], { TFE_TOKEN: 'bench-token' });
+    const { stderr } = await run(CLI, ['sync', '--url', fake.url, '--allow-insecure-http', '--org', 'bench', '--token-env', 'TFE_TOKEN', '--out', '/dev/null', '--stats'], { TFE_TOKEN: 'bench-token' });
     const host = JSON.parse(stderr.trim().split('\n').pop());
     await new Promise(r => setTimeout(r, 1100)); // let the fake's rate-limit window empty
     const shim = await nodeShimSync(fake.url, 'bench');
@@ -125,7 +125,7 @@ async function webhookLatency(samples = 20) {
   const started = Date.now();
   const { backend, baseUrl } = await startBackstage({
     databaseId: 'SQLITE_3',
-    config: { terraform: { organizations: [{ baseUrl: fake.url, organization: 'acme', token: 't', webhookToken: 'h', schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 } } }] } },
+    config: { terraform: { organizations: [{ baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 't', webhookToken: 'h', schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 } } }] } },
   });
   try {
     await eventually(async () => (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' })).length === 100, { intervalMs: 50 });

@@ -2,6 +2,7 @@
 // The demo: a real Backstage backend (createBackend, the catalog backend, this plugin) syncing an
 // embedded sample TFE organization served by the project's fake TFE. Prints what to curl.
 //   node demo/start.js [--port 7007]
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -16,6 +17,8 @@ async function main() {
   const fake = await startFakeTfe({ organizations: [org], tokens: { [token]: ['acme'] } });
   process.env.FAKE_TFE_URL = fake.url;
   process.env.TFE_TOKEN = token;
+  const webhookToken = `demo-hook-${crypto.randomBytes(12).toString('hex')}`;
+  process.env.TFE_WEBHOOK_TOKEN = webhookToken;
   process.env.DEMO_PORT = values.port;
   // A service running on one of the workspaces, annotated as the GlobalLogic card expects.
   const sample = org.workspaces.find(w => w.relationships['current-run'].data).attributes.name;
@@ -54,6 +57,14 @@ or curl:
   curl -s '${base}/api/catalog/entity-facets?facet=metadata.annotations.terraform.io/run-status-bucket'
   curl -s '${base}/api/terraform/entity/component/default/payments/status'
   curl -s '${base}/api/terraform/health'
+
+Send a signed test notification (as TFE's "Send a test" does; the webhook token is ${webhookToken}):
+
+  body='{"payload_version":1,"notification_configuration_id":"nc-demo","run_url":null,"run_id":null,"run_message":null,"run_created_at":null,"run_created_by":null,"workspace_id":null,"workspace_name":null,"organization_name":null,"notifications":[{"message":"Verification of demo","trigger":"verification","run_status":null,"run_updated_at":null,"run_updated_by":null}]}'
+  sig=$(printf '%s' "$body" | openssl dgst -sha512 -hmac '${webhookToken}' | sed 's/^.* //')
+  curl -s -X POST -H 'Content-Type: application/json' -H "X-TFE-Notification-Signature: $sig" --data "$body" '${base}/api/terraform/notifications/acme'
+
+An unsigned one is refused (401): the same curl without the signature header.
 
 Press Ctrl-C to stop.
 DEMO_READY ${base}`);

@@ -3,6 +3,11 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
 export interface Config {
   /** tfe-catalog: Terraform Enterprise / HCP Terraform in the catalog. */
   terraform?: {
+    /**
+     * Largest TFE API response the plugin reads, in bytes; a larger one is refused without being
+     * read whole. 16 MiB by default.
+     */
+    maxResponseBytes?: number;
     /** One entry per TFE organization; each gets its own namespace, token and schedule. */
     organizations?: Array<{
       /**
@@ -10,19 +15,32 @@ export interface Config {
        * @default https://app.terraform.io
        */
       baseUrl?: string;
+      /**
+       * Accept an `http://` baseUrl (the token then travels in clear text): only for a local test
+       * server. Without it, a baseUrl that is not https stops the backend at start-up.
+       */
+      allowInsecureHttp?: boolean;
       /** The TFE organization name. */
       organization: string;
       /**
-       * A TFE team or user token that can read the organization's workspaces.
+       * A TFE team or user token that can read the organization's workspaces. Printable ASCII
+       * only (checked at start-up).
        * @visibility secret
        */
       token: string;
       /**
        * The token set on the organization's TFE notification configurations (generic
-       * destination). When set, notifications must carry a valid X-TFE-Notification-Signature.
+       * destination): notifications must carry a valid X-TFE-Notification-Signature made with it.
+       * Without it, notifications to the organization are refused (unless
+       * `allowUnsignedNotifications`). Printable ASCII; an empty value is a configuration error.
        * @visibility secret
        */
       webhookToken?: string;
+      /**
+       * Accept unsigned notifications for an organization without `webhookToken`: anyone who can
+       * reach the webhook URL can then change its run status. Logged as a warning at start-up.
+       */
+      allowUnsignedNotifications?: boolean;
       /** Catalog namespace of the organization's entities; derived from its name by default. */
       namespace?: string;
       /** Owner of the entities (`team-a`, `group:default/team-a`, `user:default/jdoe`). */

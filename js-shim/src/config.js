@@ -1,8 +1,11 @@
 'use strict';
 // Reads `terraform.organizations[]` from app-config into the core's SyncConfig plus what the shim
-// needs (token, schedule). Validation of the values is the core's (SyncPlanner's constructor).
+// needs (token, schedule). Validation of the values is the core's (SyncPlanner's constructor, and
+// the token and host rules below): a configuration that is not safe stops the backend at start-up.
 
 const { readSchedulerServiceTaskScheduleDefinitionFromConfig } = require('@backstage/backend-plugin-api');
+const core = require('./core');
+const { DEFAULT_MAX_RESPONSE_BYTES } = require('./tfe');
 
 const DEFAULT_SCHEDULE = {
   frequency: { minutes: 30 },
@@ -17,14 +20,63 @@ const DEFAULT_REFRESH_SCHEDULE = {
   initialDelay: { minutes: 1 },
 };
 
+/** Runs a core check, naming the organization's entry in the error (the core never quotes a token). */
+function checked(organization, check) {
+  try {
+    return check();
+  } catch (e) {
+    throw new Error(`terraform.organizations (${organization}): ${e.message}`);
+  }
+}
+
+/**
+ * Tokens (printable ASCII, non-empty; an empty webhookToken is an error, not "no token") and the
+ * base URL (https unless `allowInsecureHttp: true`).
+ */
+function readSecurity(c, organization) {
+  const setting = key => `terraform.organizations[${organization}].${key}`;
+  // Read raw: Backstage's getString refuses an empty string with its own message; ours names the rule.
+  const secret = (key, required) => {
+    const value = c.getOptional(key);
+    if (value === undefined && !required) return undefined;
+    if (typeof value !== 'string') throw new Error(`terraform.organizations (${organization}): ${setting(key)} must be a string`);
+    checked(organization, () => core.checkToken(setting(key), value));
+    return value;
+  };
+  const token = secret('token', true);
+  const webhookToken = secret('webhookToken', false);
+  const allowInsecureHttp = c.getOptionalBoolean('allowInsecureHttp') ?? false;
+  const baseUrl = checked(organization, () =>
+    core.checkBaseUrl(c.getOptionalString('baseUrl') ?? 'https://app.terraform.io', allowInsecureHttp));
+  return {
+    token,
+    webhookToken,
+    allowInsecureHttp,
+    allowUnsignedNotifications: c.getOptionalBoolean('allowUnsignedNotifications') ?? false,
+    baseUrl,
+  };
+}
+
+/** Plugin-wide HTTP settings: the size bound of TFE API responses. */
+function readHttpLimits(config) {
+  const maxResponseBytes = config.getOptionalNumber('terraform.maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1024) {
+    throw new Error('terraform.maxResponseBytes must be a whole number of bytes, at least 1024');
+  }
+  return { maxResponseBytes };
+}
+
 function readOrganizations(config) {
   const list = config.getOptionalConfigArray('terraform.organizations') ?? [];
+  const { maxResponseBytes } = readHttpLimits(config);
   return list.map(c => {
     const retry = c.getOptionalConfig('retry');
+    const organization = c.getString('organization');
+    const { token, webhookToken, allowInsecureHttp, allowUnsignedNotifications, baseUrl } = readSecurity(c, organization);
     return {
       syncConfig: {
-        organization: c.getString('organization'),
-        baseUrl: c.getOptionalString('baseUrl') ?? 'https://app.terraform.io',
+        organization,
+        baseUrl,
         namespace: c.getOptionalString('namespace'),
         defaultOwner: c.getOptionalString('defaultOwner'),
         ownerTagKey: c.getOptionalString('ownerTagKey'),
@@ -32,8 +84,11 @@ function readOrganizations(config) {
         blueprintTagKey: c.getOptionalString('blueprintTagKey'),
         retry: retry ? retry.get() : undefined,
       },
-      token: c.getString('token'),
-      webhookToken: c.getOptionalString('webhookToken'),
+      token,
+      webhookToken,
+      allowInsecureHttp,
+      allowUnsignedNotifications,
+      maxResponseBytes,
       schedule: c.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
         : DEFAULT_SCHEDULE,

@@ -3,6 +3,7 @@
 // when it says wait, and returns its snapshot or throws its error. No decisions live here.
 
 const core = require('./core');
+const tfe = require('./tfe');
 
 class SyncFailedError extends Error {
   constructor(message, stats) {
@@ -12,18 +13,14 @@ class SyncFailedError extends Error {
   }
 }
 
+/** Performs a planner request through the TFE client (the token's budget, no redirects, a size bound). */
 async function perform(request, token) {
   try {
-    const res = await fetch(request.url, {
-      method: request.method,
-      headers: { ...Object.fromEntries(request.headers), Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(60_000),
-    });
-    const body = await res.text();
-    return { type: 'response', id: request.id, status: res.status, headers: [...res.headers], body };
+    const res = await tfe.apiGet(request.url, token, { kind: 'sync', headers: Object.fromEntries(request.headers) });
+    return { type: 'response', id: request.id, ...res };
   } catch (e) {
-    // fetch errors name the URL and the cause, never the request headers.
-    return { type: 'transportError', id: request.id, message: `${e.name}: ${e.cause?.message ?? e.message}` };
+    // The client's errors are redacted: never the token, never a query string.
+    return { type: 'transportError', id: request.id, message: e.message };
   }
 }
 

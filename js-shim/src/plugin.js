@@ -11,6 +11,7 @@ const { eventsServiceRef } = require('@backstage/plugin-events-node');
 const { readOrganizations } = require('./config');
 const { StateStore } = require('./store');
 const { RunFetcher } = require('./runs');
+const { PlanLogStore } = require('./planlogs');
 const { createRouter } = require('./router');
 const { OrganizationSync } = require('./sync');
 const { validateOrganizations } = require('./drive');
@@ -35,10 +36,16 @@ const terraformPlugin = createBackendPlugin({
       },
       async init({ httpRouter, httpAuth, config, database, logger, scheduler, discovery, catalog, events }) {
         const organizations = readOrganizations(config);
+        for (const { syncConfig, webhookToken, allowUnsignedNotifications } of organizations) {
+          if (webhookToken === undefined && allowUnsignedNotifications) {
+            logger.warn(`terraform.organizations (${syncConfig.organization}): allowUnsignedNotifications is set: anyone who can reach /api/terraform/notifications/${syncConfig.organization} can change its run status; set webhookToken instead`);
+          }
+        }
         validateOrganizations(organizations.map(o => o.syncConfig));
         const store = await StateStore.create(database);
         await store.forgetOrganizationsExcept(organizations.map(o => o.syncConfig.organization));
-        const fetcher = new RunFetcher({ organizations, store, logger });
+        const planLogs = await PlanLogStore.create(database);
+        const fetcher = new RunFetcher({ organizations, store, logger, planLogs });
         const retention = { ...DEFAULT_RETENTION, ...(config.getOptionalConfig('terraform.retention')?.get() ?? {}) };
         for (const org of organizations) {
           await new OrganizationSync(org, { store, scheduler, events, logger, retention }).schedule();

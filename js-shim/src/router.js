@@ -9,13 +9,27 @@
 
 const express = require('express');
 const Router = require('express-promise-router');
-const { InputError, NotFoundError, AuthenticationError, ServiceUnavailableError } = require('@backstage/errors');
+const { InputError, NotFoundError, ServiceUnavailableError } = require('@backstage/errors');
 const core = require('./core');
 const { applyRunFact } = require('./sync');
 const { CATALOG_TOPIC } = require('./topics');
 
 /** Real payloads are a few kilobytes. */
 const MAX_NOTIFICATION_BYTES = 64 * 1024;
+
+/**
+ * The one answer to an unauthenticated notification: unknown organization, no webhook token
+ * configured, missing or bad signature. The caller cannot tell them apart; the log can.
+ */
+const REFUSED = {
+  error: {
+    name: 'AuthenticationError',
+    message: 'notification refused: it must be signed (X-TFE-Notification-Signature) with the webhook token configured for this organization',
+  },
+};
+
+/** Caller-controlled text as it may appear in a log line. */
+const printable = text => String(text).replace(/[^\x20-\x7e]/g, '?');
 
 function createRouter({ organizations, store, fetcher, catalog, httpAuth, events, logger, baseUrl }) {
   const router = Router(); // async handlers' errors reach Backstage's error middleware
@@ -25,6 +39,15 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     await events.publish({ topic: CATALOG_TOPIC, eventPayload: { organization, type: 'delta', workspaceIds } });
   }
   fetcher.onStateChange = announce;
+
+  /**
+   * Any entity of the organization: its workspaces, and entities annotated with it (either the
+   * `terraform.io/organization` or the community `terraform/organization` key).
+   */
+  const ofOrganization = organization => [
+    { 'metadata.annotations.terraform.io/organization': organization },
+    { 'metadata.annotations.terraform/organization': organization },
+  ];
 
   /** The registry rows among `rows` whose own entity the caller may read in the catalog. */
   async function readable(req, rows) {
@@ -44,26 +67,23 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     '/notifications/:organization',
     express.raw({ type: () => true, limit: MAX_NOTIFICATION_BYTES }),
     async (req, res) => {
-      const org = organizations.find(o => o.syncConfig.organization === req.params.organization);
-      if (!org) throw new NotFoundError(`no organization ${req.params.organization} is configured`);
+      const { organization } = req.params;
+      const org = organizations.find(o => o.syncConfig.organization === organization);
+      const auth = org ? { token: org.webhookToken ?? null, unsigned: org.allowUnsignedNotifications } : null;
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      try {
-        core.verifySignature(org.webhookToken ?? null, body, req.get('x-tfe-notification-signature') ?? null);
-      } catch (e) {
-        throw new AuthenticationError(e.message);
+      const result = core.receiveNotification(organization, auth, body, req.get('x-tfe-notification-signature') ?? null);
+      if (result.refused) logger.warn(`refused a notification: ${printable(result.message)}`);
+      if (result.refused === 'unauthenticated') return res.status(401).json(REFUSED);
+      if (result.refused === 'mismatch') {
+        return res.status(403).json({ error: { name: 'NotAllowedError', message: `notification refused: ${result.message}` } });
       }
-      let notification;
-      try {
-        notification = core.parseNotification(body);
-      } catch (e) {
-        throw new InputError(`invalid notification: ${e.message}`);
-      }
+      if (result.refused) throw new InputError(`invalid notification: ${result.message}`);
+      const notification = result.accepted;
       if (notification.kind === 'verification') return res.status(200).json({ status: 'verified' });
       if (notification.kind === 'unknown') {
         logger.info(`ignored a notification with unknown trigger ${notification.trigger}`);
         return res.status(202).json({ status: 'ignored', trigger: notification.trigger });
       }
-      const organization = org.syncConfig.organization;
       const workspaceId = notification.workspaceId;
       // Only workspaces of this organization in the plugin's registry are written.
       const workspace = workspaceId ? await store.workspace(organization, workspaceId) : null;
@@ -139,13 +159,22 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     res.send(log);
   });
 
-  /** The problems (failed syncs) of these organizations, each named once. */
-  async function problemsOf(organizationNames) {
+  /**
+   * The problems (failed syncs) of these organizations, each named once, and only of
+   * organizations of which the caller may read at least one entity: a sync error names TFE URLs
+   * and details that are not everyone's to see.
+   */
+  async function problemsOf(organizationNames, credentials) {
     const problems = [];
     for (const organization of new Set(organizationNames)) {
       const health = await store.health(organization);
       const problem = health && core.syncProblem(health);
-      if (problem) problems.push(problem);
+      if (!problem) continue;
+      const { items } = await catalog.getEntities(
+        { filter: ofOrganization(organization), fields: ['metadata.name'], limit: 1 },
+        { credentials },
+      );
+      if (items.length > 0) problems.push(problem);
     }
     return problems;
   }
@@ -167,7 +196,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
       const record = runId ? await store.run(ws.organization, runId) : null;
       workspaces.push(core.workspaceStatus(core.renderWorkspace(ws.state), record));
     }
-    const problems = await problemsOf(selectors.map(s => s.organization));
+    const problems = await problemsOf(selectors.map(s => s.organization), credentials);
     res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems });
   });
 
@@ -175,13 +204,14 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   // its routes and shapes, answered from the plugin's state, and only for workspaces the caller
   // may read in the catalog, so the plugin's token is never a proxy to arbitrary workspaces.
   async function readableWorkspaces(req) {
+    const credentials = await httpAuth.credentials(req);
     const { orgName, workspaceNames } = req.params;
     const names = workspaceNames.split(',').map(n => n.trim()).filter(Boolean);
     const rows = [];
     for (const workspaceName of names) rows.push(...(await store.select({ organization: orgName, workspaceName })));
     const found = await readable(req, rows);
     if (found.length === 0) {
-      const [problem] = await problemsOf([orgName]);
+      const [problem] = await problemsOf([orgName], credentials);
       if (problem?.noData) throw new ServiceUnavailableError(problem.message);
       throw new NotFoundError(`no workspace ${names.join(', ')} of organization ${orgName} is in the catalog for you`);
     }

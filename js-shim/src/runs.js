@@ -1,33 +1,34 @@
 'use strict';
 // Reads runs from TFE when the plugin's state does not have them (or must read them again): one
 // request per miss, concurrent identical misses sharing it, always with the token of the
-// organization whose workspace the run belongs to in the plugin's registry.
+// organization whose workspace the run belongs to in the plugin's registry. Every call goes
+// through the TFE client (tfe.js): the token's request budget, no redirects, a size bound.
 
 const core = require('./core');
+const tfe = require('./tfe');
 
-/** Plan logs of real runs are up to a few megabytes; anything larger is cut, with a note. */
-const MAX_LOG_BYTES = 8 * 1024 * 1024;
+/** The core's plan log size limit, and the note appended to a log cut there. */
+const planLogLimits = core.planLogLimits();
 
 /** Backstage's error handler answers 503 for this name. */
 const unavailable = message => Object.assign(new Error(message), { name: 'ServiceUnavailableError' });
 
-/** `GET /runs/:id?include=…` with the organization's token; throws `unavailable` when TFE is unreachable. */
-async function getRun({ syncConfig, token }, runId, include) {
+/**
+ * `GET /runs/:id?include=…` with the organization's token, through the TFE client (the token's
+ * request budget, no redirects, a size bound, redacted errors; concurrent identical reads share one
+ * request). Resolves `{status, ok, text()}`; throws a 503 error when TFE is unreachable.
+ */
+async function getRun({ syncConfig, token, maxResponseBytes }, runId, include) {
   const url = `${syncConfig.baseUrl.replace(/\/$/, '')}/api/v2/runs/${encodeURIComponent(runId)}?include=${include}`;
-  try {
-    return await fetch(url, {
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' },
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (e) {
-    throw unavailable(`TFE at ${syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`);
-  }
+  const res = await tfe.sharedGet(url, token, { maxBytes: maxResponseBytes, timeoutMs: 15_000 });
+  return { status: res.status, ok: res.status >= 200 && res.status < 300, text: async () => res.body };
 }
 
 class RunFetcher {
-  constructor({ organizations, store, logger, onStateChange = async () => {} }) {
+  constructor({ organizations, store, logger, planLogs, onStateChange = async () => {} }) {
     this.organizations = organizations;
     this.store = store;
+    this.planLogs = planLogs;
     this.logger = logger;
     this.onStateChange = onStateChange;
     this.inflight = new Map();
@@ -64,12 +65,9 @@ class RunFetcher {
     const { baseUrl, namespace } = org.syncConfig;
     const url = `${baseUrl.replace(/\/$/, '')}/api/v2/workspaces/${encodeURIComponent(workspace.workspace_id)}/runs` +
       `?page%5Bsize%5D=${this.history.historyLength}&include=plan,created_by`;
-    const res = await fetch(url, {
-      headers: { Authorization: `Bearer ${org.token}`, Accept: 'application/vnd.api+json' },
-      signal: AbortSignal.timeout(15_000),
-    });
-    if (!res.ok) throw new Error(`TFE answered ${res.status} for the run list`);
-    const records = core.recordsFromList(await res.text(), workspace.workspace_id, workspace.workspace_name, { baseUrl, organization, namespace });
+    const res = await tfe.apiGet(url, org.token, { maxBytes: org.maxResponseBytes, timeoutMs: 15_000 });
+    if (res.status !== 200) throw new Error(`TFE answered ${res.status} for the run list`);
+    const records = core.recordsFromList(res.body, workspace.workspace_id, workspace.workspace_name, { baseUrl, organization, namespace });
     const now = Date.now();
     for (const fetched of records) {
       await this.store.updateRun(organization, fetched.runId, stored => core.mergeFetched(stored, fetched, now));
@@ -121,27 +119,42 @@ class RunFetcher {
   }
 
   /**
-   * The plan log of a run of `organization`: the run (with its plan) from TFE, then the plan's
-   * pre-signed `log-read-url`, fetched without the token (TFE signs the URL itself). Null when
-   * TFE has no such run or no log yet.
+   * The plan log of a run of `organization`: a finished plan's log from the plugin's database, else
+   * the run (with its plan) from TFE, then the plan's pre-signed `log-read-url`, fetched without the
+   * token (TFE signs the URL itself) and only from a host the core trusts (the configured one, or
+   * HCP Terraform's archivist). Null when TFE has no such run or no log yet.
    */
-  async planLog(runId, organization) {
+  planLog(runId, organization) {
+    // Concurrent views of one log share one read (the run lookup is shared by the client already).
+    this.logsInFlight ??= new Map();
+    const key = `${organization}\n${runId}`;
+    if (!this.logsInFlight.has(key)) {
+      this.logsInFlight.set(key, this.readPlanLog(runId, organization).finally(() => this.logsInFlight.delete(key)));
+    }
+    return this.logsInFlight.get(key);
+  }
+
+  async readPlanLog(runId, organization) {
     const org = this.organizations.find(o => o.syncConfig.organization === organization);
     if (!org) return null;
+    const kept = await this.planLogs?.get(organization, runId);
+    if (kept != null) return kept;
     const res = await getRun(org, runId, 'plan');
     if (res.status === 404) return null;
     if (!res.ok) throw unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
-    const url = core.planLogUrl(await res.text());
-    if (!url) return null;
-    let log;
+    let source;
     try {
-      log = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      source = core.planLogSource(await res.text(), org.syncConfig.baseUrl, org.allowInsecureHttp);
     } catch (e) {
-      throw unavailable(`TFE at ${org.syncConfig.baseUrl} is unreachable: ${e.cause?.message ?? e.message}`);
+      this.logger.warn(`refused to read the plan log of run ${runId} (${organization}): ${e.message}`);
+      throw unavailable(`the plan log of run ${runId} is not available`);
     }
-    if (!log.ok) throw unavailable(`the plan log of run ${runId} could not be read (${log.status})`);
-    const text = await log.text();
-    return text.length > MAX_LOG_BYTES ? `${text.slice(0, MAX_LOG_BYTES)}\n[log cut at ${MAX_LOG_BYTES} bytes]\n` : text;
+    if (!source) return null;
+    const { maxBytes, cutNote } = planLogLimits;
+    const { text, cut } = await tfe.fetchLog(source.url, { maxBytes });
+    const log = cut ? `${text}${cutNote}` : text;
+    if (source.cacheable) await this.planLogs?.put(organization, runId, log);
+    return log;
   }
 }
 

@@ -12,6 +12,7 @@ const WORKSPACES = 'terraform_workspaces';
 const RUNS = 'terraform_runs';
 const CHANGES = 'terraform_changes';
 const ORGANIZATIONS = 'terraform_organizations';
+const PLAN_LOGS = 'terraform_plan_logs';
 
 /** Conditional writes retry this often before giving up (only under heavy contention on one row). */
 const MAX_ATTEMPTS = 8;
@@ -137,7 +138,9 @@ class StateStore {
       const removed = [...rows.keys()];
       for (const ids of chunks(removed, 500)) {
         await trx(WORKSPACES).where({ organization }).whereIn('workspace_id', ids).delete();
+        const runIds = (await trx(RUNS).where({ organization }).whereIn('workspace_id', ids).select('run_id')).map(r => r.run_id);
         await trx(RUNS).where({ organization }).whereIn('workspace_id', ids).delete();
+        for (const chunk of chunks(runIds, 500)) await trx(PLAN_LOGS).where({ organization }).whereIn('run_id', chunk).delete();
       }
       await trx(ORGANIZATIONS)
         .insert({ organization, model: JSON.stringify(model), stored_at: new Date() })
@@ -293,7 +296,10 @@ class StateStore {
         if (i >= keepPerWorkspace || created < cutoff) doomed.push(row);
       });
     }
-    for (const row of doomed) await this.knex(RUNS).where({ organization: row.organization, run_id: row.run_id }).delete();
+    for (const row of doomed) {
+      await this.knex(RUNS).where({ organization: row.organization, run_id: row.run_id }).delete();
+      await this.knex(PLAN_LOGS).where({ organization: row.organization, run_id: row.run_id }).delete();
+    }
     await this.knex(CHANGES).where({ organization }).andWhere('at', '<', new Date(Date.now() - 86_400_000)).delete();
     return doomed.length;
   }
@@ -315,7 +321,7 @@ class StateStore {
 
   /** Forgets organizations no longer configured (their entities leave the catalog with their providers). */
   async forgetOrganizationsExcept(organizations) {
-    for (const table of [WORKSPACES, RUNS, CHANGES, ORGANIZATIONS]) {
+    for (const table of [WORKSPACES, RUNS, CHANGES, ORGANIZATIONS, PLAN_LOGS]) {
       await this.knex(table).whereNotIn('organization', organizations).delete();
     }
   }

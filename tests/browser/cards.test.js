@@ -38,7 +38,7 @@ async function start(t, { org, down = false, components }) {
       catalog: { processingInterval: { seconds: 1 }, locations: [{ type: 'file', target: catalogFile(components) }] },
       terraform: {
         organizations: [{
-          baseUrl: fake.url, organization: org.name, token: 't', webhookToken: 'h', retry: { maxAttempts: 2 },
+          baseUrl: fake.url, allowInsecureHttp: true, organization: org.name, token: 't', webhookToken: 'h', retry: { maxAttempts: 2 },
           schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
         }],
       },

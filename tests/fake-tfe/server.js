@@ -51,6 +51,8 @@ class FakeTfe {
       failPages: {}, // page number → HTTP status, for every request of that page of a listing
       shift: null, // {afterPage, action: 'add' | 'delete'}: mutate the list once, between pages
       down: false, // every API request answers 503
+      logHost: null, // an origin (e.g. another server's URL) that log-read-urls point at instead of this one
+      redirectLogsTo: null, // a URL the plan logs answer 302 to
     };
   }
 
@@ -357,6 +359,11 @@ class FakeTfe {
     const planId = /^\/_archivist\/v1\/object\/(plan-[^/]+)$/.exec(url.pathname)?.[1];
     const run = planId && [...this.orgs.values()].flatMap(o => [...o.runs.values()])
       .find(r => r.relationships.plan?.data?.id === planId);
+    if (run && this.faults.redirectLogsTo) {
+      entry.status = 302;
+      res.writeHead(302, { Location: this.faults.redirectLogsTo });
+      return res.end();
+    }
     entry.status = run ? 200 : 404;
     if (!run) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -417,7 +424,7 @@ class FakeTfe {
           status: 'finished', 'has-changes': true, 'resource-additions': plan.additions, 'resource-changes': plan.changes,
           'resource-destructions': plan.destructions, 'resource-imports': 0,
           // Pre-signed like TFE's: whoever holds it reads the log, no token needed.
-          'log-read-url': `${this.url}/_archivist/v1/object/${rel('plan').id}`,
+          'log-read-url': `${this.faults.logHost ?? this.url}/_archivist/v1/object/${rel('plan').id}?signature=${crypto.createHash('sha256').update(rel('plan').id).digest('hex')}`,
         },
       });
     }

@@ -18,7 +18,7 @@ for (const databaseId of databaseIds()) {
         config: {
           terraform: {
             organizations: [{
-              baseUrl: fake.url,
+              baseUrl: fake.url, allowInsecureHttp: true,
               organization: 'acme',
               token: 'secret-tfe-token',
               defaultOwner: 'group:default/platform',

@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { eventually, getJson } = require('./backstage');
+const { FakeTfe } = require('../fake-tfe');
 
 test('the demo serves the sample organization in a real Backstage catalog', async t => {
   const child = spawn(process.execPath, [path.join(__dirname, '../../demo/start.js'), '--port', '7391'], {
@@ -44,4 +45,10 @@ test('the demo serves the sample organization in a real Backstage catalog', asyn
   }, { what: 'the demo service linked to its workspace' });
   assert.ok(status.workspaces[0].run.id.startsWith('run-'));
   assert.ok(!/demo-[a-z0-9]{6,}/.test(output), 'the demo token never reaches the logs');
+  // The signed test notification it prints is accepted; the same body unsigned is refused.
+  const body = /body='([^']+)'/.exec(output)[1];
+  const hookToken = /-hmac '([^']+)'/.exec(output)[1];
+  const hook = /'(http:\/\/\S+\/api\/terraform\/notifications\/acme)'/.exec(output)[1];
+  assert.equal((await FakeTfe.sendNotification(hook, body, hookToken)).status, 200);
+  assert.equal((await FakeTfe.sendNotification(hook, body)).status, 401);
 });

@@ -26,7 +26,7 @@ test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t
   const { backend, baseUrl } = await startBackstage({
     databaseId: databaseIds()[0],
     features: [outsiderPolicy],
-    config: { terraform: { organizations: [{ baseUrl: fake.url, organization: 'acme', token: 't', webhookToken: 'h', schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] } },
+    config: { terraform: { organizations: [{ baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 't', webhookToken: 'h', schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] } },
   });
   t.after(async () => {
     await backend.stop();
@@ -130,7 +130,7 @@ test('TFE down before any sync: both route families say so instead of "not found
     databaseId: databaseIds()[0],
     config: {
       catalog: { processingInterval: { seconds: 1 }, locations: [{ type: 'file', target: path.join(dir, 'catalog-info.yaml') }] },
-      terraform: { organizations: [{ baseUrl: fake.url, organization: 'acme', token: 't', retry: { maxAttempts: 2 }, schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] },
+      terraform: { organizations: [{ baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 't', retry: { maxAttempts: 2 }, schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] },
     },
   });
   t.after(async () => {

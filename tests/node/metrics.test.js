@@ -26,7 +26,7 @@ test('syncs report duration, entities, requests, 429s, retries and failures per 
   const fake = await startFakeTfe({ organizations: [org], tokens: { 'tok-acme': ['acme'] } });
   const { backend } = await startBackstage({
     databaseId: databaseIds()[0],
-    config: { terraform: { organizations: [{ baseUrl: fake.url, organization: 'acme', token: 'tok-acme', schedule: { frequency: { seconds: 2 }, timeout: { minutes: 1 } }, retry: { maxAttempts: 1 } }] } },
+    config: { terraform: { organizations: [{ baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 'tok-acme', schedule: { frequency: { seconds: 2 }, timeout: { minutes: 1 } }, retry: { maxAttempts: 1 } }] } },
   });
   t.after(async () => {
     await backend.stop();

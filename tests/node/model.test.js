@@ -34,7 +34,7 @@ for (const databaseId of databaseIds()) {
       ].join('---\n'));
 
       const org = (name, token) => ({
-        baseUrl: fake.url, organization: name, token, defaultOwner: 'group:default/platform',
+        baseUrl: fake.url, allowInsecureHttp: true, organization: name, token, defaultOwner: 'group:default/platform',
         schedule: { frequency: { seconds: 2 }, timeout: { seconds: 60 } }, retry: { maxAttempts: 1 },
       });
       const { backend, baseUrl } = await startBackstage({

@@ -19,7 +19,7 @@ for (const databaseId of databaseIds()) {
         config: {
           terraform: {
             organizations: [{
-              baseUrl: fake.url, organization: 'acme', token: 'tok-acme', webhookToken: HOOK_TOKEN,
+              baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 'tok-acme', webhookToken: HOOK_TOKEN,
               defaultOwner: 'group:default/platform', schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
             }],
           },

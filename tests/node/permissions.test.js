@@ -17,7 +17,7 @@ test('a caller denied by the permission policy cannot read an entity status', as
     databaseId: databaseIds()[0],
     features: [outsiderPolicy],
     config: {
-      terraform: { organizations: [{ baseUrl: fake.url, organization: 'acme', token: 'tok-acme', schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] },
+      terraform: { organizations: [{ baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 'tok-acme', schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } } }] },
     },
   });
   t.after(async () => {

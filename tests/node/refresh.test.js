@@ -14,7 +14,7 @@ test('a run started after the full sync reaches the catalog through the refresh'
     config: {
       terraform: {
         organizations: [{
-          baseUrl: fake.url, organization: 'acme', token: 't',
+          baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 't',
           schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
           refresh: { schedule: { frequency: { seconds: 3 }, timeout: { minutes: 1 } }, windowMinutes: 15 },
         }],

@@ -15,7 +15,7 @@ const HOOK = 'hook-token';
 
 function orgConfig(fake, extra = {}) {
   return {
-    baseUrl: fake.url, organization: 'acme', token: 't', webhookToken: HOOK,
+    baseUrl: fake.url, allowInsecureHttp: true, organization: 'acme', token: 't', webhookToken: HOOK,
     schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } }, refresh: { enabled: false }, ...extra,
   };
 }

@@ -25,7 +25,7 @@ test('sync writes YAML that Backstage ingests from a file location', async t => 
   t.after(() => fake.close());
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfe-catalog-')), 'catalog-info.yaml');
   const { stderr } = await tfeCatalog(
-    ['sync', '--url', fake.url, '--org', 'acme', '--token-env', 'TFE_TOKEN', '--format', 'yaml', '--out', out, '--owner', 'team-platform', '--stats'],
+    ['sync', '--url', fake.url, '--allow-insecure-http', '--org', 'acme', '--token-env', 'TFE_TOKEN', '--format', 'yaml', '--out', out, '--owner', 'team-platform', '--stats'],
     { TFE_TOKEN: 'tok-acme' },
   );
   const stats = JSON.parse(stderr.trim().split('\n').pop());
@@ -36,7 +36,7 @@ test('sync writes YAML that Backstage ingests from a file location', async t => 
   // A bad token: a clear error, a failure, and nothing written.
   const failed = path.join(path.dirname(out), 'not-written.yaml');
   await assert.rejects(
-    tfeCatalog(['sync', '--url', fake.url, '--org', 'acme', '--token-env', 'TFE_TOKEN', '--format', 'yaml', '--out', failed], { TFE_TOKEN: 'wrong' }),
+    tfeCatalog(['sync', '--url', fake.url, '--allow-insecure-http', '--org', 'acme', '--token-env', 'TFE_TOKEN', '--format', 'yaml', '--out', failed], { TFE_TOKEN: 'wrong' }),
     e => /TFE rejected the token for organization acme \(401/.test(e.stderr) && !e.stderr.includes('wrong'),
   );
   assert.ok(!fs.existsSync(failed));

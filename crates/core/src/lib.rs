@@ -21,6 +21,8 @@
 //! - The one owner of workspace state and its ordering rule ([`state`]).
 //! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
 //!   organization's data can be shown ([`availability`]), the GlobalLogic card's shapes ([`globallogic`]).
+//! - What the plugin trusts: tokens ([`token`]), hosts ([`origin`]), and each token's request
+//!   budget ([`budget`]).
 //!
 //! # Out of scope
 //!
@@ -31,10 +33,13 @@
 #![deny(missing_docs)]
 
 pub mod availability;
+pub mod budget;
 pub mod catalog;
 pub mod error;
 pub mod globallogic;
 pub mod notification;
+pub mod origin;
+pub mod plan_log;
 pub mod port;
 pub mod run;
 pub mod service;
@@ -42,6 +47,7 @@ pub mod state;
 pub mod status;
 pub mod sync;
 pub mod tfe;
+pub mod token;
 
 pub use catalog::{
     Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json, map_request,

@@ -5,6 +5,12 @@
 //! verification payload is all `null`s, `payload_version` is the number `1` for run events and the
 //! string `"2"` for workspace events (both spellings are accepted), and both spellings of the
 //! auto-destroy results trigger are known.
+//!
+//! Webhooks fail closed: [`receive`] is the one entry point of the receiver. It refuses a request
+//! to an organization without a webhook token unless unsigned notifications were explicitly
+//! allowed, and a notification whose `organization_name` is not the organization whose token
+//! verified it. Unknown organizations are verified against a dummy key, so that to the caller
+//! they cost the same and fail the same as a bad signature.
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -31,14 +37,16 @@ pub enum SignatureError {
     /// The HMAC does not match the body.
     #[error("X-TFE-Notification-Signature does not match the body")]
     Mismatch,
+    /// No token (or an empty one) to verify with: nothing can be verified, so nothing passes.
+    #[error("no webhook token to verify the signature with (an empty token is no token)")]
+    NoToken,
 }
 
-/// Checks `signature` (hex HMAC-SHA512 of `body` keyed with `token`) in constant time. With no
-/// token configured TFE sends no signature, and any request is accepted.
+/// Checks `signature` (hex HMAC-SHA512 of `body` keyed with `token`) in constant time. Without a
+/// token (absent or empty) nothing is verified, so nothing passes: accepting unsigned
+/// notifications is [`receive`]'s decision, made only when the configuration says so.
 pub fn verify_signature(token: Option<&str>, body: &[u8], signature: Option<&str>) -> Result<(), SignatureError> {
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Ok(());
-    };
+    let token = token.filter(|t| !t.is_empty()).ok_or(SignatureError::NoToken)?;
     let signature = signature.map(str::trim).filter(|s| !s.is_empty()).ok_or(SignatureError::Missing)?;
     let expected = hex::decode(signature).map_err(|_| SignatureError::Malformed)?;
     if expected.len() != 64 {
@@ -48,6 +56,104 @@ pub fn verify_signature(token: Option<&str>, body: &[u8], signature: Option<&str
     let mut mac = Hmac::<Sha512>::new_from_slice(token.as_bytes()).expect("any key length");
     mac.update(body);
     mac.verify_slice(&expected).map_err(|_| SignatureError::Mismatch)
+}
+
+/// How the receiver is configured for the organization named in the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookAuth<'a> {
+    /// A configured organization with its webhook token: signatures are required.
+    Token(&'a str),
+    /// A configured organization whose configuration says `allowUnsignedNotifications: true`.
+    Unsigned,
+    /// A configured organization with neither: notifications are refused.
+    NotConfigured,
+    /// No organization of that name is configured.
+    UnknownOrganization,
+}
+
+/// Why a notification was refused. To the caller, [`NotificationError::is_unauthenticated`]
+/// errors must all look the same (one status, one body); the message is for the log.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum NotificationError {
+    /// The organization in the URL is not configured.
+    #[error("no organization {0} is configured")]
+    UnknownOrganization(String),
+    /// The organization has no webhook token and unsigned notifications are not allowed.
+    #[error(
+        "organization {0} has no webhookToken: set terraform.organizations[].webhookToken to the token of its TFE notification configuration (or allowUnsignedNotifications: true to accept unsigned notifications)"
+    )]
+    NotConfigured(String),
+    /// The signature is missing, malformed or wrong.
+    #[error("organization {organization}: {reason}")]
+    Signature {
+        /// The organization in the URL.
+        organization: String,
+        /// Why the signature was refused.
+        reason: SignatureError,
+    },
+    /// The body is not a notification.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A verified notification about another organization than the one whose token verified it.
+    #[error("a notification for organization {expected} names organization {}", found.as_deref().unwrap_or("(none)"))]
+    OrganizationMismatch {
+        /// The organization in the URL, whose token verified the body.
+        expected: String,
+        /// The organization the payload names, if any.
+        found: Option<String>,
+    },
+}
+
+impl NotificationError {
+    /// True for refusals the caller must not be able to tell apart: unknown organization, no
+    /// token configured, bad or missing signature.
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, Self::UnknownOrganization(_) | Self::NotConfigured(_) | Self::Signature { .. })
+    }
+}
+
+/// A key no configuration can hold (configured tokens are printable ASCII), used to verify
+/// requests to unknown organizations so that they take as long as a bad signature.
+const DUMMY_KEY: &str = "\u{0}tfe-catalog: no such organization\u{0}";
+
+/// The receiver: authenticates `body` for `organization` (the URL's), parses it, and accepts it
+/// only when it concerns that organization. The verification payload names no organization and
+/// is accepted once authenticated; a run event must name `organization`; a workspace event must
+/// name it in its details.
+pub fn receive(
+    organization: &str,
+    auth: WebhookAuth<'_>,
+    body: &[u8],
+    signature: Option<&str>,
+) -> Result<Notification, NotificationError> {
+    match auth {
+        WebhookAuth::Token(token) => verify_signature(Some(token), body, signature)
+            .map_err(|reason| NotificationError::Signature { organization: organization.to_owned(), reason })?,
+        WebhookAuth::Unsigned => {}
+        WebhookAuth::NotConfigured | WebhookAuth::UnknownOrganization => {
+            // Same work as a real check, result ignored: the answer must not depend on which it was.
+            let _ = verify_signature(Some(DUMMY_KEY), body, signature);
+            return Err(if auth == WebhookAuth::NotConfigured {
+                NotificationError::NotConfigured(organization.to_owned())
+            } else {
+                NotificationError::UnknownOrganization(organization.to_owned())
+            });
+        }
+    }
+    let notification = parse_notification(body)?;
+    let named = match &notification {
+        Notification::Verification | Notification::Unknown { .. } => return Ok(notification),
+        Notification::Run(event) => Some(event.organization.as_str()),
+        Notification::Workspace(event) => event.organization.as_deref(),
+    };
+    if named != Some(organization) {
+        return Err(NotificationError::OrganizationMismatch {
+            expected: organization.to_owned(),
+            found: named.map(str::to_owned),
+        });
+    }
+    Ok(notification)
 }
 
 /// The signature TFE would send for `body` (used by the fake TFE's tests and the CLI).
@@ -274,7 +380,11 @@ mod tests {
         assert_eq!(verify_signature(Some("other"), RUN.as_bytes(), Some(&sig)), Err(SignatureError::Mismatch));
         assert_eq!(verify_signature(Some("s3cret"), RUN.as_bytes(), None), Err(SignatureError::Missing));
         assert_eq!(verify_signature(Some("s3cret"), RUN.as_bytes(), Some("abc")), Err(SignatureError::Malformed));
-        assert_eq!(verify_signature(None, RUN.as_bytes(), None), Ok(()));
+        assert_eq!(verify_signature(None, RUN.as_bytes(), None), Err(SignatureError::NoToken));
+        assert_eq!(
+            verify_signature(Some(""), RUN.as_bytes(), Some(&sign("", RUN.as_bytes()))),
+            Err(SignatureError::NoToken)
+        );
     }
 
     #[test]
@@ -333,5 +443,42 @@ mod tests {
         assert!(matches!(parse_notification(br#"{"payload_version":3}"#), Err(ParseError::BadResource { .. })));
         let no_run_id = RUN.replace("\"run_id\":\"run-FwnENkvDnrpyFC7M\",", "");
         assert!(parse_notification(no_run_id.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn the_receiver_fails_closed() {
+        let body = RUN.as_bytes();
+        let sig = sign("s3cret", body);
+        let ok = receive("acme", WebhookAuth::Token("s3cret"), body, Some(&sig)).unwrap();
+        assert!(matches!(ok, Notification::Run(_)));
+        let refused = [
+            receive("acme", WebhookAuth::NotConfigured, body, None).unwrap_err(),
+            receive("nope", WebhookAuth::UnknownOrganization, body, Some(&sig)).unwrap_err(),
+            receive("acme", WebhookAuth::Token("s3cret"), body, None).unwrap_err(),
+            receive("acme", WebhookAuth::Token("other"), body, Some(&sig)).unwrap_err(),
+        ];
+        assert!(refused.iter().all(NotificationError::is_unauthenticated), "{refused:?}");
+        assert!(refused[0].to_string().contains("webhookToken"), "the log line says how to configure one");
+        assert!(!refused.iter().any(|e| e.to_string().contains("s3cret")));
+        // Unsigned notifications only when the configuration says so.
+        assert!(matches!(receive("acme", WebhookAuth::Unsigned, body, None), Ok(Notification::Run(_))));
+    }
+
+    #[test]
+    fn a_notification_applies_only_to_the_organization_that_verified_it() {
+        let body = RUN.as_bytes();
+        let sig = sign("globex-token", body);
+        assert_eq!(
+            receive("globex", WebhookAuth::Token("globex-token"), body, Some(&sig)),
+            Err(NotificationError::OrganizationMismatch { expected: "globex".into(), found: Some("acme".into()) })
+        );
+        let workspace = br#"{"payload_version":"2","trigger":"assessment:drifted","details":{"workspace_id":"ws-1"}}"#;
+        let err = receive("acme", WebhookAuth::Unsigned, workspace, None).unwrap_err();
+        assert_eq!(err, NotificationError::OrganizationMismatch { expected: "acme".into(), found: None });
+        assert!(!err.is_unauthenticated());
+        let verification =
+            br#"{"payload_version":1,"organization_name":null,"notifications":[{"trigger":"verification"}]}"#;
+        let sig = sign("t", verification);
+        assert_eq!(receive("acme", WebhookAuth::Token("t"), verification, Some(&sig)), Ok(Notification::Verification));
     }
 }

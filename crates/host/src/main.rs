@@ -68,6 +68,9 @@ enum Command {
         /// Run the planner natively instead of in wasmtime.
         #[arg(long)]
         native: bool,
+        /// Accept an http:// --url (the token then travels in clear text): only for a local test server.
+        #[arg(long)]
+        allow_insecure_http: bool,
         /// Print the sync's counters (requests, retries, peak RSS, time) as JSON on stderr.
         #[arg(long)]
         stats: bool,
@@ -158,9 +161,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", serde_json::Value::Object(result));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync { url, org, token_env, format, out, namespace, owner, native, stats } => {
-            let token =
-                std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
+        Command::Sync { url, org, token_env, format, out, namespace, owner, native, allow_insecure_http, stats } => {
+            let token = read_token(&token_env)?;
+            let url = tfe_catalog_core::origin::check_base_url(&url, allow_insecure_http).context("--url")?;
             let config = serde_json::json!({
                 "organization": org, "baseUrl": url, "namespace": namespace, "defaultOwner": owner,
                 "seed": std::process::id() as u64 ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64,
@@ -230,8 +233,7 @@ fn notification(command: NotificationCommand) -> Result<ExitCode> {
     let mut guest = tfe_catalog_host::guest::Guest::new()?;
     match command {
         NotificationCommand::Verify { token_env, signature, file } => {
-            let token =
-                std::env::var(&token_env).with_context(|| format!("environment variable {token_env} is not set"))?;
+            let token = read_token(&token_env)?;
             let body = read_bytes(&file)?;
             match guest.notification_verify(Some(&token), &body, Some(&signature))? {
                 Ok(()) => {
@@ -255,6 +257,18 @@ fn notification(command: NotificationCommand) -> Result<ExitCode> {
             }
         },
     }
+}
+
+/// The token in environment variable `name`, checked by the core's rule (non-empty, printable
+/// ASCII): an error names the variable, never the token.
+fn read_token(name: &str) -> Result<String> {
+    // VarError's text quotes a non-Unicode value: say what is wrong without it.
+    let token = std::env::var(name).map_err(|e| match e {
+        std::env::VarError::NotPresent => anyhow::anyhow!("environment variable {name} is not set"),
+        std::env::VarError::NotUnicode(_) => anyhow::anyhow!("environment variable {name} is not valid UTF-8"),
+    })?;
+    tfe_catalog_core::token::check_token(&format!("environment variable {name}"), &token)?;
+    Ok(token)
 }
 
 fn read_bytes(path: &PathBuf) -> Result<Vec<u8>> {

@@ -130,3 +130,30 @@ fn notification_parse_prints_the_normalised_event() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).starts_with("tfe-catalog: notification: not JSON"));
 }
+
+#[test]
+fn tokens_and_urls_are_checked_before_anything_is_sent() {
+    let file = notification_file().display().to_string();
+    let body = std::fs::read(notification_file()).unwrap();
+    let run = |args: &[&str], token: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tfe-catalog")).args(args).env("TOKEN", token).output().unwrap()
+    };
+    // An empty token verifies nothing: it must not say "signature OK" for the empty key's HMAC.
+    let empty_sig = tfe_catalog_core::notification::sign("", &body);
+    let empty = run(&["notification", "verify", "--token-env", "TOKEN", "--signature", &empty_sig, &file], "");
+    assert!(!empty.status.success());
+    assert_eq!(String::from_utf8_lossy(&empty.stderr), "tfe-catalog: environment variable TOKEN is empty\n");
+    // A token with CR/LF/NUL is refused by position, never quoted.
+    for bad in ["s3cret\r\nX-Injected: 1", "s3cret\u{1}token"] {
+        let out = run(&["sync", "--url", "https://127.0.0.1:1", "--org", "acme", "--token-env", "TOKEN"], bad);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(stderr.contains("TOKEN contains a character that is not printable ASCII at position 7"), "{stderr}");
+        assert!(!stderr.contains("s3cret") && !stderr.contains("token\r"), "{stderr}");
+    }
+    // Plain HTTP only when asked for.
+    let http = run(&["sync", "--url", "http://127.0.0.1:1", "--org", "acme", "--token-env", "TOKEN"], "t");
+    assert!(!http.status.success());
+    assert!(String::from_utf8_lossy(&http.stderr).contains("--url: baseUrl must use https (http:// given)"));
+    // (tests/node/sync-yaml.test.js syncs from the fake TFE over http with --allow-insecure-http.)
+}

@@ -47,11 +47,97 @@ pub fn service_relations(entity: JsValue, resolved: JsValue) -> Result<JsValue, 
     to_js(&core::service::relations(&entity, &resolved))
 }
 
-/// Throws unless `signature` is the hex HMAC-SHA512 of `body` keyed with `token` (any request
-/// passes when `token` is null: TFE signs only when a token is set).
-#[wasm_bindgen(js_name = verifySignature)]
-pub fn verify_signature(token: Option<String>, body: &[u8], signature: Option<String>) -> Result<(), JsValue> {
-    core::notification::verify_signature(token.as_deref(), body, signature.as_deref()).map_err(js_error)
+/// The webhook receiver (`core::notification::receive`): `{accepted: notification}` or
+/// `{refused: "unauthenticated" | "invalid" | "mismatch", message}`. `auth` is the organization's
+/// `{token, unsigned}` (`unsigned`: `allowUnsignedNotifications`; a token always wins), or null for
+/// an unknown organization.
+#[wasm_bindgen(js_name = receiveNotification)]
+pub fn receive_notification(
+    organization: &str,
+    auth: JsValue,
+    body: &[u8],
+    signature: Option<String>,
+) -> Result<JsValue, JsValue> {
+    use core::notification::{NotificationError, WebhookAuth, receive};
+    #[derive(serde::Deserialize)]
+    struct Auth {
+        token: Option<String>,
+        #[serde(default)]
+        unsigned: bool,
+    }
+    let auth: Option<Auth> = from_js(auth)?;
+    let auth = match &auth {
+        None => WebhookAuth::UnknownOrganization,
+        Some(Auth { token: Some(token), .. }) => WebhookAuth::Token(token),
+        Some(Auth { unsigned: true, .. }) => WebhookAuth::Unsigned,
+        Some(_) => WebhookAuth::NotConfigured,
+    };
+    let result = match receive(organization, auth, body, signature.as_deref()) {
+        Ok(notification) => serde_json::json!({ "accepted": notification }),
+        Err(e) => {
+            let refused = match &e {
+                e if e.is_unauthenticated() => "unauthenticated",
+                NotificationError::OrganizationMismatch { .. } => "mismatch",
+                _ => "invalid",
+            };
+            serde_json::json!({ "refused": refused, "message": e.to_string() })
+        }
+    };
+    to_js(&result)
+}
+
+/// Throws unless `token` is a usable token (non-empty, printable ASCII); the message names
+/// `setting`, never the token.
+#[wasm_bindgen(js_name = checkToken)]
+pub fn check_token(setting: &str, token: &str) -> Result<(), JsValue> {
+    core::token::check_token(setting, token).map_err(js_error)
+}
+
+/// The checked base URL (https unless `allowInsecureHttp`), without a trailing slash; throws why not.
+#[wasm_bindgen(js_name = checkBaseUrl)]
+pub fn check_base_url(base_url: &str, allow_insecure_http: bool) -> Result<String, JsValue> {
+    core::origin::check_base_url(base_url, allow_insecure_http).map_err(js_error)
+}
+
+/// `{url, cacheable}` of a run show document's plan log, or null; throws for a refused URL.
+#[wasm_bindgen(js_name = planLogSource)]
+pub fn plan_log_source(text: &str, base_url: &str, allow_insecure_http: bool) -> Result<JsValue, JsValue> {
+    to_js(&core::plan_log::source(text, base_url, allow_insecure_http).map_err(js_error)?)
+}
+
+/// `{maxBytes, cutNote}`: the plan log size limit and the line appended to a log cut there.
+#[wasm_bindgen(js_name = planLogLimits)]
+pub fn plan_log_limits() -> Result<JsValue, JsValue> {
+    let max = core::plan_log::MAX_LOG_BYTES;
+    to_js(&serde_json::json!({ "maxBytes": max, "cutNote": core::plan_log::cut_note(max) }))
+}
+
+/// `{state, decision}`: a slot of a token's request budget (`state` may be null, `class` is
+/// `"sync"` or `"onDemand"`); see `core::budget`.
+#[wasm_bindgen(js_name = budgetReserve)]
+pub fn budget_reserve(state: JsValue, config: JsValue, now_ms: f64, class: JsValue) -> Result<JsValue, JsValue> {
+    let mut state: core::budget::BudgetState = from_js::<Option<_>>(state)?.unwrap_or_default();
+    let config: core::budget::BudgetConfig = from_js::<Option<_>>(config)?.unwrap_or_default();
+    let class: core::budget::Class = from_js(class)?;
+    let decision = core::budget::reserve(&mut state, &config, now_ms as u64, class);
+    to_js(&serde_json::json!({ "state": state, "decision": decision }))
+}
+
+/// `{state, verdict}` after an answer (`headers` as `[name, value]` pairs, `attempt` from 1).
+#[wasm_bindgen(js_name = budgetObserve)]
+pub fn budget_observe(
+    state: JsValue,
+    config: JsValue,
+    now_ms: f64,
+    status: u16,
+    headers: JsValue,
+    attempt: u32,
+) -> Result<JsValue, JsValue> {
+    let mut state: core::budget::BudgetState = from_js::<Option<_>>(state)?.unwrap_or_default();
+    let config: core::budget::BudgetConfig = from_js::<Option<_>>(config)?.unwrap_or_default();
+    let headers: Vec<(String, String)> = from_js(headers)?;
+    let verdict = core::budget::observe(&mut state, &config, now_ms as u64, status, &headers, attempt);
+    to_js(&serde_json::json!({ "state": state, "verdict": verdict }))
 }
 
 /// The parsed notification: `{kind: "verification" | "run" | "workspace" | "unknown", ...}`.
@@ -102,12 +188,6 @@ pub fn status_view(record: JsValue) -> Result<JsValue, JsValue> {
 pub fn globallogic_runs(workspaces: JsValue, base_url: &str) -> Result<JsValue, JsValue> {
     let workspaces: Vec<core::globallogic::WorkspaceRuns> = from_js(workspaces)?;
     to_js(&core::globallogic::runs_of(&workspaces, base_url))
-}
-
-/// The plan's pre-signed log URL of a run show document (`include=plan`), or null.
-#[wasm_bindgen(js_name = planLogUrl)]
-pub fn plan_log_url(text: &str) -> Result<Option<String>, JsValue> {
-    core::run::plan_log_url(text).map_err(js_error)
 }
 
 /// An organization's health after a sync outcome (`previous` may be null).

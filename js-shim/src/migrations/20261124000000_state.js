@@ -47,6 +47,15 @@ exports.up = async function up(knex) {
     table.index(['organization', 'id']);
   });
 
+  // Finished plans' logs: they never change, so each is read from TFE once.
+  await knex.schema.createTable('terraform_plan_logs', table => {
+    table.string('organization').notNullable();
+    table.string('run_id').notNullable();
+    table.text('log', 'longtext').notNullable();
+    table.timestamp('stored_at').notNullable();
+    table.primary(['organization', 'run_id']);
+  });
+
   // One row per organization: how its syncs went, and its entities other than workspaces.
   await knex.schema.createTable('terraform_organizations', table => {
     table.string('organization').primary();
@@ -57,7 +66,7 @@ exports.up = async function up(knex) {
 };
 
 exports.down = async function down(knex) {
-  for (const name of ['terraform_organizations', 'terraform_changes', 'terraform_runs', 'terraform_workspaces']) {
+  for (const name of ['terraform_organizations', 'terraform_plan_logs', 'terraform_changes', 'terraform_runs', 'terraform_workspaces']) {
     await knex.schema.dropTableIfExists(name);
   }
 };

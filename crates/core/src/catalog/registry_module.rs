@@ -60,7 +60,9 @@ pub fn module_entity(m: &RegistryModule, details: Option<&ModuleDetails>, org: &
         icon: Some("catalog".to_owned()),
         link_type: Some("terraform-module".to_owned()),
     }];
-    if let Some(repo) = m.vcs_repo.as_ref().and_then(|r| r.repository_http_url.as_ref()) {
+    if let Some(repo) =
+        m.vcs_repo.as_ref().and_then(|r| r.repository_http_url.as_ref()).filter(|u| crate::origin::is_web_url(u))
+    {
         put(a::SOURCE_LOCATION, &format!("url:{}/", repo.trim_end_matches('/')));
         links.push(Link {
             url: repo.clone(),

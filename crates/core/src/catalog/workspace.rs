@@ -80,7 +80,7 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
                 put(a::GITHUB_PROJECT_SLUG, identifier);
             }
         }
-        if let Some(url) = &repo.repository_http_url {
+        if let Some(url) = repo.repository_http_url.as_ref().filter(|u| crate::origin::is_web_url(u)) {
             put(a::SOURCE_LOCATION, &source_location(url, repo, ws.working_directory.as_deref()));
             links.push(Link {
                 url: url.clone(),
