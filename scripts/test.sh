@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
+printf '\n== type declarations and API reports of both packages (strict TypeScript consumers)\n'
+(cd js-shim && node scripts/api-report.js --check)
+(cd js-frontend && npm run --silent typecheck)
+
 printf '\n== cargo test\n'
 cargo test --workspace
 
