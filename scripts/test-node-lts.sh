@@ -43,4 +43,4 @@ fi
 
 step "node --test on Node $MAJOR"
 cd "$TREE"
-node --test --test-force-exit --test-concurrency=1 tests/node/ tests/browser/
+node --test --test-force-exit --test-concurrency=1 tests/node/*.test.js tests/browser/*.test.js

@@ -28,4 +28,4 @@ fi
 export CHROMIUM_PATH
 
 printf '\n== node --test\n'
-node --test --test-force-exit --test-concurrency=1 tests/node/ tests/browser/
+node --test --test-force-exit --test-concurrency=1 tests/node/*.test.js tests/browser/*.test.js
