@@ -76,6 +76,7 @@ async function main() {
   writeConfig(fake.url, name);
   const backend = startBackend();
   let browser;
+  let page;
   try {
     await eventually(async () => {
       const text = fs.readFileSync(backend.logFile, 'utf8');
@@ -97,27 +98,32 @@ async function main() {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors = [];
     page.on('pageerror', e => errors.push(e.message));
     await page.goto(BASE);
     await page.getByRole('button', { name: 'Enter' }).click({ timeout: TIMEOUT }); // the guest sign-in page
     await page.goto(`${BASE}/catalog/default/component/payments`);
-    const card = page.locator('article, [class*="MuiCard-root"]').filter({ has: page.getByRole('heading', { name: 'Terraform', exact: true }) });
-    await card.getByRole('link', { name: new RegExp(`^${name}\\b`) }).waitFor({ timeout: TIMEOUT });
-    await card.locator('[data-field="Status"]').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
-    await card.locator('[data-field="Run"]').getByText(run.id).waitFor({ timeout: TIMEOUT });
+    // Our card's fields (the only ones on the page marked data-field), for the service's workspace.
+    const field = label => page.locator(`[data-field="${label}"]`);
+    await page.getByRole('link', { name: new RegExp(`^${name}\\b`) }).waitFor({ timeout: TIMEOUT });
+    await field('Status').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+    await field('Run').getByText(run.id).waitFor({ timeout: TIMEOUT });
+    await field('Who').getByText('fake-user').waitFor({ timeout: TIMEOUT });
     if (process.env.SCREENSHOTS_DIR) {
       fs.mkdirSync(process.env.SCREENSHOTS_DIR, { recursive: true });
-      await page.screenshot({ path: path.join(process.env.SCREENSHOTS_DIR, 'generated-app.png') });
+      await page.screenshot({ path: path.join(process.env.SCREENSHOTS_DIR, 'generated-app.png'), fullPage: true });
     }
     // The "Terraform" tab, from the same package: the run history.
-    await page.getByRole('tab', { name: 'Terraform' }).click({ timeout: TIMEOUT });
+    await page.locator('a[href$="/catalog/default/component/payments/terraform"]').filter({ hasText: 'Terraform' }).click({ timeout: TIMEOUT });
     await page.locator('[data-card="terraform-runs"]').getByText(run.id, { exact: true }).waitFor({ timeout: TIMEOUT });
     if (errors.length) throw new Error(`errors in the page: ${errors.join('; ')}`);
     console.log(`the generated app shows ${name} (${run.id}, Applied) on the service's page and its run in the Terraform tab`);
   } catch (e) {
     console.error(fs.readFileSync(backend.logFile, 'utf8').slice(-4000));
+    // What the page showed last: the first thing to look at when an assertion timed out.
+    const shot = path.join(os.tmpdir(), 'tfe-catalog-app-failure.png');
+    if (page && (await page.screenshot({ path: shot, fullPage: true }).then(() => true, () => false))) console.error(`the page: ${shot}`);
     throw e;
   } finally {
     await browser?.close();
