@@ -117,8 +117,17 @@ async function main() {
     // The "Terraform" tab, from the same package: the run history.
     await page.locator('a[href$="/catalog/default/component/payments/terraform"]').filter({ hasText: 'Terraform' }).click({ timeout: TIMEOUT });
     await page.locator('[data-card="terraform-runs"]').getByText(run.id, { exact: true }).waitFor({ timeout: TIMEOUT });
+    // A blueprint template's page: the blueprint card (its own filter), not the status card.
+    const templates = await (await fetch(
+      `${BASE}/api/catalog/entities?filter=kind=component,metadata.annotations.terraform.io/template=true`, { headers },
+    )).json();
+    if (templates.length === 0) throw new Error('no blueprint template was synced');
+    const template = templates[0].metadata;
+    await page.goto(`${BASE}/catalog/${template.namespace}/component/${template.name}`);
+    await page.getByText('Terraform instances').first().waitFor({ timeout: TIMEOUT });
+    if ((await field('Status').count()) !== 0) throw new Error('the status card shows on a blueprint template');
     if (errors.length) throw new Error(`errors in the page: ${errors.join('; ')}`);
-    console.log(`the generated app shows ${name} (${run.id}, Applied) on the service's page and its run in the Terraform tab`);
+    console.log(`the generated app shows ${name} (${run.id}, Applied) on the service's page, its run in the Terraform tab, and the blueprint card on ${template.name}`);
   } catch (e) {
     console.error(fs.readFileSync(backend.logFile, 'utf8').slice(-4000));
     // What the page showed last: the first thing to look at when an assertion timed out.
