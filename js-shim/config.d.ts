@@ -1,6 +1,26 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
 export interface Config {
+  integrations?: {
+    /**
+     * The GlobalLogic Terraform backend's settings, read as the one organization to sync when
+     * `terraform.organizations` is absent (an app switching from that backend keeps its config).
+     */
+    terraform?: {
+      /**
+       * The TFE host; the GlobalLogic card also reads it for its links.
+       * @default https://app.terraform.io
+       */
+      baseUrl?: string;
+      /**
+       * A TFE team or user token that can read the organization's workspaces.
+       * @visibility secret
+       */
+      token?: string;
+      /** The TFE organization to sync with that token. */
+      organization?: string;
+    };
+  };
   /** tfe-catalog: Terraform Enterprise / HCP Terraform in the catalog. */
   terraform?: {
     /**

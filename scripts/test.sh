@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
+printf '\n== type declarations and API reports of both packages (strict TypeScript consumers)\n'
+(cd js-shim && node scripts/api-report.js --check)
+(cd js-frontend && npm run --silent typecheck)
+
 printf '\n== cargo test\n'
 cargo test --workspace
 
@@ -24,4 +28,4 @@ fi
 export CHROMIUM_PATH
 
 printf '\n== node --test\n'
-node --test --test-force-exit --test-concurrency=1 tests/node/ tests/browser/
+node --test --test-force-exit --test-concurrency=1 tests/node/*.test.js tests/browser/*.test.js

@@ -1,7 +1,9 @@
 // A Backstage app for the real-browser tests and for trying the cards by hand: createApp from
 // @backstage/app-defaults (real discovery and fetch APIs), an entity page at
-// /catalog/:namespace/:kind/:name rendering our cards beside the GlobalLogic card, both reading
-// the backend this page is served with.
+// /catalog/:namespace/:kind/:name rendering our cards and /catalog/:namespace/:kind/:name/terraform
+// our Terraform tab, reading the backend this page is served with. Both our plugin and the
+// GlobalLogic card's have the id `terraform`, and an app holds one plugin per id, so the GlobalLogic
+// card is a second app in the same bundle, under /globallogic/catalog/... (chosen at load).
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { Route, useParams } from 'react-router-dom';
@@ -17,11 +19,14 @@ import {
   EntityTerraformContent as GlobalLogicRunsContent,
 } from '@globallogicuki/backstage-plugin-terraform';
 import {
-  tfeCatalogPlugin,
+  terraformPlugin,
   EntityTerraformCard,
   EntityTerraformBlueprintCard,
+  EntityTerraformContent,
   isTerraformBlueprint,
 } from '../src';
+
+const GLOBALLOGIC = window.location.pathname.startsWith('/globallogic/');
 
 function useEntityFromCatalog() {
   const { namespace, kind, name } = useParams();
@@ -47,29 +52,44 @@ function EntityLoader({ children }) {
   return <EntityProvider entity={entity}>{children}</EntityProvider>;
 }
 
-function EntityPage() {
+const poll = () => Number(new URLSearchParams(window.location.search).get('poll') ?? 2000);
+
+function EntityPageFrame({ children }) {
   const { entity } = useEntity();
-  const poll = Number(new URLSearchParams(window.location.search).get('poll') ?? 2000);
   return (
     <Page themeId="tool">
       <Header title={entity.metadata.title ?? entity.metadata.name} subtitle={`${entity.kind} · ${entity.metadata.namespace}`} />
-      <Content>
-        <Grid container spacing={3}>
-          <Grid item xs={12} md={6} data-card="tfe-catalog">
-            {isTerraformBlueprint(entity) ? (
-              <EntityTerraformBlueprintCard pollIntervalMs={poll} />
-            ) : (
-              <EntityTerraformCard pollIntervalMs={poll} />
-            )}
-          </Grid>
-          {!isTerraformBlueprint(entity) && (
-            <Grid item xs={12} md={6} data-card="globallogic">
-              <GlobalLogicLatestRunCard />
-            </Grid>
+      <Content>{children}</Content>
+    </Page>
+  );
+}
+
+function EntityPage() {
+  const { entity } = useEntity();
+  return (
+    <EntityPageFrame>
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={isTerraformBlueprint(entity) ? 8 : 6} data-card="tfe-catalog">
+          {isTerraformBlueprint(entity) ? (
+            <EntityTerraformBlueprintCard pollIntervalMs={poll()} />
+          ) : (
+            <EntityTerraformCard pollIntervalMs={poll()} />
           )}
         </Grid>
-      </Content>
-    </Page>
+      </Grid>
+    </EntityPageFrame>
+  );
+}
+
+function GlobalLogicEntityPage() {
+  return (
+    <EntityPageFrame>
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={6} data-card="globallogic">
+          <GlobalLogicLatestRunCard />
+        </Grid>
+      </Grid>
+    </EntityPageFrame>
   );
 }
 
@@ -79,13 +99,15 @@ const HarnessEntityPage = harnessPlugin.provide(
   createRoutableExtension({
     name: 'HarnessEntityPage',
     mountPoint: entityRouteRef,
-    component: () => Promise.resolve(() => <EntityLoader><EntityPage /></EntityLoader>),
+    component: () => Promise.resolve(() => (
+      <EntityLoader>{GLOBALLOGIC ? <GlobalLogicEntityPage /> : <EntityPage />}</EntityLoader>
+    )),
   }),
 );
 
 const origin = window.location.origin;
 const app = createApp({
-  plugins: [harnessPlugin, tfeCatalogPlugin, globallogicPlugin],
+  plugins: [harnessPlugin, GLOBALLOGIC ? globallogicPlugin : terraformPlugin],
   configLoader: async () => [
     { context: 'harness', data: { app: { title: 'tfe-catalog', baseUrl: origin }, backend: { baseUrl: origin } } },
   ],
@@ -94,14 +116,24 @@ const app = createApp({
 createRoot(document.getElementById('root')).render(
   app.createRoot(
     <AppRouter>
-      <FlatRoutes>
-        <Route path="/catalog/:namespace/:kind/:name" element={<HarnessEntityPage />} />
-        {/* GlobalLogic's runs table is a routable extension: it must sit in the route tree. */}
-        <Route
-          path="/catalog/:namespace/:kind/:name/terraform-runs"
-          element={<EntityLoader><div data-card="globallogic-runs"><GlobalLogicRunsContent /></div></EntityLoader>}
-        />
-      </FlatRoutes>
+      {GLOBALLOGIC ? (
+        <FlatRoutes>
+          <Route path="/globallogic/catalog/:namespace/:kind/:name" element={<HarnessEntityPage />} />
+          {/* GlobalLogic's runs table is a routable extension: it must sit in the route tree. */}
+          <Route
+            path="/globallogic/catalog/:namespace/:kind/:name/terraform-runs"
+            element={<EntityLoader><div data-card="globallogic-runs"><GlobalLogicRunsContent /></div></EntityLoader>}
+          />
+        </FlatRoutes>
+      ) : (
+        <FlatRoutes>
+          <Route path="/catalog/:namespace/:kind/:name" element={<HarnessEntityPage />} />
+          <Route
+            path="/catalog/:namespace/:kind/:name/terraform"
+            element={<EntityLoader><EntityPageFrame><EntityTerraformContent pollIntervalMs={poll()} /></EntityPageFrame></EntityLoader>}
+          />
+        </FlatRoutes>
+      )}
     </AppRouter>,
   )(),
 );

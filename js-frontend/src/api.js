@@ -42,6 +42,24 @@ export class TfeCatalogClient {
     return res.json();
   }
 
+  /**
+   * The runs the plugin has seen of an organization's workspaces, newest first, in the shape the
+   * GlobalLogic card reads (`/organizations/:org/workspaces/:names/runs`).
+   */
+  async getRuns(organization, workspaceNames) {
+    const names = workspaceNames.map(n => encodeURIComponent(n)).join(',');
+    const res = await this.fetchApi.fetch(await this.url(`/organizations/${encodeURIComponent(organization)}/workspaces/${names}/runs`));
+    if (!res.ok) throw await failure(res, 'Reading the runs');
+    return res.json();
+  }
+
+  /** The plan's log as text (the backend reads it from TFE; the browser never sees TFE's URL). */
+  async getPlanLog(runId) {
+    const res = await this.fetchApi.fetch(await this.url(`/run/${encodeURIComponent(runId)}/plan-log`));
+    if (!res.ok) throw await failure(res, `Reading the plan log of ${runId}`);
+    return res.text();
+  }
+
   /** The run's details (durations, resource changes, who triggered it, links). */
   async getRunSummary(runId) {
     const res = await this.fetchApi.fetch(await this.url(`/run/${encodeURIComponent(runId)}/summary`));

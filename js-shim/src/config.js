@@ -66,8 +66,13 @@ function readHttpLimits(config) {
   return { maxResponseBytes };
 }
 
+/**
+ * The organizations to sync: `terraform.organizations[]`, or, when that is absent, the one that
+ * `integrations.terraform` describes (the GlobalLogic Terraform backend's settings: `token`,
+ * `baseUrl`, plus `organization`), so an app switching from that backend keeps its config.
+ */
 function readOrganizations(config) {
-  const list = config.getOptionalConfigArray('terraform.organizations') ?? [];
+  const list = config.getOptionalConfigArray('terraform.organizations') ?? integrationOrganization(config);
   const { maxResponseBytes } = readHttpLimits(config);
   return list.map(c => {
     const retry = c.getOptionalConfig('retry');
@@ -102,6 +107,18 @@ function readOrganizations(config) {
           },
     };
   });
+}
+
+/** `integrations.terraform` as a one-organization list (empty when it is not configured). */
+function integrationOrganization(config) {
+  const integration = config.getOptionalConfig('integrations.terraform');
+  if (!integration || !integration.has('token')) return [];
+  if (!integration.has('organization')) {
+    throw new Error(
+      'integrations.terraform has a token but no organization to sync: set integrations.terraform.organization, or list organizations under terraform.organizations',
+    );
+  }
+  return [integration];
 }
 
 module.exports = { readOrganizations };

@@ -1,6 +1,13 @@
 'use strict';
 // OpenTelemetry metrics of the syncs, per organization. Backstage apps that set up an
 // OpenTelemetry SDK (as Backstage's docs describe) export them; without one they cost nothing.
+//
+// Through `@opentelemetry/api` with Backstage's own range (^1.9.0), so the app's package manager
+// resolves one copy for Backstage, the app's SDK and this plugin: the API hands a meter provider
+// registered through an older minor version only to callers of that version or older, and a
+// second, newer copy would silently get a no-op meter. Backstage's metrics service
+// (`metricsServiceRef`) is still alpha and has no default factory in backend-plugin-api, so a
+// plugin that required it would fail to start in backends that do not register it.
 
 const { metrics } = require('@opentelemetry/api');
 

@@ -1,7 +1,8 @@
 'use strict';
-// The entity-page cards in headless Chromium: our EntityTerraformCard / EntityTerraformBlueprintCard
-// and the published GlobalLogic card, in a Backstage app (createApp), against a real Backstage
-// backend running our plugin on the fake TFE. Assertions are on what a person sees. Screenshots go
+// The entity-page cards in headless Chromium: our EntityTerraformCard, EntityTerraformBlueprintCard
+// and Terraform tab, and the published GlobalLogic card (its own app: both plugins have the id
+// `terraform`), in a Backstage app (createApp), against a real Backstage backend running our
+// plugin on the fake TFE. Assertions are on what a person sees. Screenshots go
 // to $SCREENSHOTS_DIR (a temporary directory unless set; SCREENSHOTS_DIR=docs/screenshots refreshes
 // the README's).
 const { test } = require('node:test');
@@ -99,23 +100,40 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   await page.goto(`${app.url}/catalog/default/component/payments?poll=1000`);
   const ours = card(page, 'tfe-catalog');
   await linkNamed(ours, name).waitFor({ timeout: TIMEOUT });
-  await ours.getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+  const field = label => ours.locator(`[data-field="${label}"]`);
+  await field('Status').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
   await ours.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT }); // from the run's details
-  await ours.getByText('fake-user').waitFor({ timeout: TIMEOUT });
-  await ours.getByText(/drifted: 2 resources changed outside Terraform/).waitFor({ timeout: TIMEOUT });
-  await ours.getByText(/\d+ to add, \d+ to change, \d+ to destroy/).waitFor({ timeout: TIMEOUT });
+  await field('Who').getByText('fake-user').waitFor({ timeout: TIMEOUT });
+  await field('Drift').getByText('Drifted: 2 resources').waitFor({ timeout: TIMEOUT });
+  await field('Changes').getByText(/^\+\d+ ~\d+ −\d+$/).waitFor({ timeout: TIMEOUT });
+  await field('Changes').getByLabel(/\d+ to add, \d+ to change, \d+ to destroy/).waitFor({ timeout: TIMEOUT });
+  await field('When').getByText(/ago|now/).waitFor({ timeout: TIMEOUT });
+  assert.equal(await ours.locator('[data-field="Status"] [data-bucket="success"]').count(), 1);
   assert.equal(await linkNamed(ours, name).getAttribute('href'), `${fake.url}/app/acme/workspaces/${name}`);
-  assert.equal(await linkNamed(ours, run.id).getAttribute('href'), `${fake.url}/app/acme/workspaces/${name}/runs/${run.id}`);
+  assert.equal(await linkNamed(field('Run'), run.id).getAttribute('href'), `${fake.url}/app/acme/workspaces/${name}/runs/${run.id}`);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await ours.screenshot({ path: path.join(SCREENSHOTS, 'entity-card.png') });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'entity-page.png'), fullPage: true });
 
+  // Our Terraform tab: the run history, and a run's plan log read through our route.
+  await page.goto(`${app.url}/catalog/default/component/payments/terraform?poll=0`);
+  const runs = card(page, 'terraform-runs');
+  await runs.getByText(run.id, { exact: true }).waitFor({ timeout: TIMEOUT });
+  await runs.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT });
+  await runs.getByRole('button', { name: `Plan log of ${run.id}` }).click();
+  await card(page, 'terraform-plan-log').getByText(`Terraform will perform the following actions (${run.id}):`).waitFor({ timeout: TIMEOUT });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'terraform-tab.png'), fullPage: true });
+
+  // The GlobalLogic card, served by this plugin.
+  await page.goto(`${app.url}/globallogic/catalog/default/component/payments`);
   const theirs = card(page, 'globallogic');
   await theirs.getByText(`Latest run for ${name}`).waitFor({ timeout: TIMEOUT });
   await theirs.getByText('applied', { exact: true }).waitFor({ timeout: TIMEOUT });
   await theirs.getByText(/triggered a run/).waitFor({ timeout: TIMEOUT });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'entity-page.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'globallogic-card.png'), fullPage: true });
 
   // GlobalLogic's runs table (its entity tab); the plan log it opens comes through our route.
-  await page.goto(`${app.url}/catalog/default/component/payments/terraform-runs`);
+  await page.goto(`${app.url}/globallogic/catalog/default/component/payments/terraform-runs`);
   const runsTable = card(page, 'globallogic-runs');
   await runsTable.getByText(`Runs for ${name}`).first().waitFor({ timeout: TIMEOUT });
   await runsTable.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT });
@@ -123,7 +141,7 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   await page.getByText(`Terraform will perform the following actions (${run.id}):`).waitFor({ timeout: TIMEOUT });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'globallogic-runs-and-plan-log.png') });
   await page.goto(`${app.url}/catalog/default/component/payments?poll=1000`);
-  await ours.getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
+  await field('Status').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
 
   // A webhook moves the workspace on: our card follows by itself, without a reload.
   const payload = fake.runNotification('acme', ws.id, 'errored', 'run:errored');
@@ -146,10 +164,11 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   // Empty state (ours) and not-found error (theirs) for a workspace that is not in the catalog.
   await page.goto(`${app.url}/catalog/default/component/misspelt?poll=0`);
   await card(page, 'tfe-catalog').getByText('No Terraform workspace').waitFor({ timeout: TIMEOUT });
-  await card(page, 'globallogic').getByText(/no workspace no-such-workspace of organization acme/).waitFor({ timeout: TIMEOUT });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'empty-state.png'), fullPage: true });
+  await page.goto(`${app.url}/globallogic/catalog/default/component/misspelt`);
+  await card(page, 'globallogic').getByText(/no workspace no-such-workspace of organization acme/).waitFor({ timeout: TIMEOUT });
 
-  // A blueprint template's page lists its instances.
+  // A blueprint template's page lists its instances in a table: sortable, searchable.
   const templates = (await queryEntities(baseUrl, { kind: 'component', namespace: 'acme' }))
     .filter(e => e.metadata.annotations?.['terraform.io/template'] === 'true');
   const instances = (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' }))
@@ -158,10 +177,24 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   await page.goto(`${app.url}/catalog/acme/component/${templates[0].metadata.name}?poll=0`);
   const blueprint = card(page, 'tfe-catalog');
   await blueprint.getByText('Terraform instances').waitFor({ timeout: TIMEOUT });
-  for (const instance of instances) {
-    await linkNamed(blueprint, instance.metadata.annotations['terraform.io/workspace-name']).waitFor({ timeout: TIMEOUT });
-  }
+  await blueprint.getByText(`${instances.length} instance${instances.length === 1 ? '' : 's'}`).waitFor({ timeout: TIMEOUT });
+  const names = instances.map(i => i.metadata.annotations['terraform.io/workspace-name']);
+  for (const instance of names) await linkNamed(blueprint, instance).waitFor({ timeout: TIMEOUT });
+  const headers = await blueprint.locator('thead th').allTextContents();
+  assert.deepEqual(headers.map(h => h.trim()).filter(Boolean), ['Workspace', 'Status', 'Version', 'Age']);
+  // The first cell's link text (without the screen readers' "Opens in a new window").
+  const shownNames = async () => (await blueprint.locator('tbody tr td:first-child').allInnerTexts()).map(s => s.split('\n')[0].trim()).filter(Boolean);
+  // Newest run first; sorted by workspace on a click, the other way on the next one.
+  await eventually(async () => JSON.stringify(await shownNames()) === JSON.stringify(
+    [...instances].sort((x, y) => Date.parse(y.metadata.annotations['terraform.io/run-updated-at']) - Date.parse(x.metadata.annotations['terraform.io/run-updated-at']))
+      .map(i => i.metadata.annotations['terraform.io/workspace-name'])), { what: 'rows newest first' });
+  await blueprint.getByRole('button', { name: 'Workspace' }).click();
+  await eventually(async () => JSON.stringify(await shownNames()) === JSON.stringify([...names].sort()), { what: 'rows sorted by workspace' });
+  await blueprint.getByRole('button', { name: 'Workspace' }).click();
+  await eventually(async () => JSON.stringify(await shownNames()) === JSON.stringify([...names].sort().reverse()), { what: 'rows sorted the other way' });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'blueprint.png'), fullPage: true });
+  await blueprint.getByPlaceholder('Filter').fill(names[0]);
+  await eventually(async () => JSON.stringify(await shownNames()) === JSON.stringify(names.filter(n => n.includes(names[0]))), { what: 'rows filtered by the search' });
   assert.deepEqual(consoleErrors, []);
 });
 
@@ -179,6 +212,7 @@ test('TFE down and nothing cached: both cards show an error', async t => {
   const ours = card(page, 'tfe-catalog');
   await ours.getByText('Terraform status unavailable').waitFor({ timeout: TIMEOUT });
   await ours.getByText(/could not be read from TFE yet/).first().waitFor({ timeout: TIMEOUT });
-  await card(page, 'globallogic').getByText(/Terraform organization acme could not be read from TFE yet/).waitFor({ timeout: TIMEOUT });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'tfe-down.png'), fullPage: true });
+  await page.goto(`${app.url}/globallogic/catalog/default/component/payments`);
+  await card(page, 'globallogic').getByText(/Terraform organization acme could not be read from TFE yet/).waitFor({ timeout: TIMEOUT });
 });

@@ -18,7 +18,7 @@ const ICONS = {
   unknown: StatusPending,
 };
 
-/** The run's status, coloured by its bucket (the words say the same, for colour-blind readers). */
+/** The run's status with Backstage's status component for its bucket (the words say the same, for colour-blind readers). */
 export function RunStatus({ run }) {
   const Icon = ICONS[run.bucket] ?? StatusPending;
   return (
@@ -26,4 +26,18 @@ export function RunStatus({ run }) {
       <Icon>{statusText(run.status)}</Icon>
     </span>
   );
+}
+
+const DRIFT = {
+  drifted: [StatusWarning, d => `Drifted: ${d.resourcesDrifted ?? '?'} resources`],
+  'checks-failed': [StatusError, () => 'Checks failed'],
+  'assessment-failed': [StatusError, () => 'Assessment failed'],
+  'no-drift': [StatusOK, () => 'No drift'],
+};
+
+/** The last health assessment: drifted, checks failed, no drift, or not assessed. */
+export function DriftStatus({ drift }) {
+  if (!drift?.state) return <StatusPending>Not assessed</StatusPending>;
+  const [Icon, words] = DRIFT[drift.state] ?? [StatusPending, d => d.state];
+  return <Icon>{words(drift)}</Icon>;
 }
