@@ -46,7 +46,7 @@ function writeConfig(fakeUrl, workspaceName) {
     catalog: { locations: [{ type: 'file', target: catalog, rules: [{ allow: ['Component', 'System', 'Resource', 'Group'] }] }] },
     terraform: {
       organizations: [{
-        organization: 'acme', baseUrl: fakeUrl, token: 't',
+        organization: 'acme', baseUrl: fakeUrl, allowInsecureHttp: true, token: 't',
         schedule: { frequency: { minutes: 30 }, timeout: { minutes: 2 }, initialDelay: { seconds: 1 } },
       }],
     },

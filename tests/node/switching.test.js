@@ -14,7 +14,7 @@ test('integrations.terraform alone syncs its organization, and the GlobalLogic r
   const fake = await startFakeTfe({ organizations: [org], tokens: { t: ['acme'] } });
   const { backend, baseUrl } = await startBackstage({
     databaseId: databaseIds()[0],
-    config: { integrations: { terraform: { baseUrl: fake.url, token: 't', organization: 'acme' } } },
+    config: { integrations: { terraform: { baseUrl: fake.url, allowInsecureHttp: true, token: 't', organization: 'acme' } } },
   });
   t.after(async () => {
     await backend.stop();
