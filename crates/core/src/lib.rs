@@ -41,9 +41,20 @@ pub mod status;
 pub mod sync;
 pub mod tfe;
 
-pub use catalog::{
-    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json, map_request,
-};
+pub use catalog::{Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json};
 pub use error::{MapError, ParseError, SyncError};
 pub use status::StatusBucket;
 pub use sync::{HttpRequest, HttpResponse, Input, Output, SyncConfig, SyncPlanner};
+
+/// Maps a request to the canonical JSON text of its format: what every runtime must agree on.
+/// Here rather than in [`catalog`], so that the catalog never depends on [`port`].
+pub fn map_request(request: &MapRequest) -> Result<String, MapError> {
+    let entities = map_documents(&request.documents, &request.options)?;
+    Ok(match request.format {
+        OutputFormat::Backstage => catalog::to_json(&entities),
+        OutputFormat::Port => {
+            let organization = port::entity::organization_of(&entities, request.options.organization.as_deref());
+            catalog::pretty(&port::to_port(&entities, &organization))
+        }
+    })
+}
