@@ -388,8 +388,15 @@ impl<J: Job> PortPlanner<J> {
         self.failure = Some(error);
     }
 
-    /// The job, for hosts that want to read its progress.
-    pub fn job(&self) -> &J {
-        &self.job
+    /// Starts with a token the host already holds, valid until `expires_ms` (on the clock the host
+    /// passes as `now_ms`): a long-running host needs no token request per job.
+    pub fn with_token(mut self, expires_ms: Option<u64>) -> Self {
+        self.token_expires_ms = expires_ms;
+        self
+    }
+
+    /// When the token the host holds expires, for the next job's [`PortPlanner::with_token`].
+    pub fn token_expires_ms(&self) -> Option<u64> {
+        self.token_expires_ms
     }
 }
