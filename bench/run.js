@@ -132,6 +132,7 @@ async function main() {
   }
   const w = await webhookLatency();
   console.log(`\nWebhook received → visible in the catalog (20 notifications, 100-workspace organization, SQLite): p50 ${w.p50} ms, p95 ${w.p95} ms; for comparison, backend start + first full sync → all 100 entities visible: ${w.fullSync} ms.`);
+  await require('./port').portSection(SIZES);
   process.exit(0);
 }
 

@@ -182,7 +182,7 @@ async function startServe(t, tfe, port, env = {}) {
   child.stderr.on('data', d => { stderr += d; });
   const line = await new Promise((resolve, reject) => {
     readline.createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', code => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    child.once('close', code => reject(new Error(`serve exited ${code}: ${stderr}`)));
   });
   return { url: JSON.parse(line).url, child, stderr: () => stderr };
 }
@@ -240,4 +240,38 @@ test('serve will not start without a notification token', async t => {
       '--port-url', port.url, '--webhook-token-env', 'HOOK_TOKEN_UNSET'], { env }, (e, so, se) => (e ? reject(new Error(se)) : resolve()))),
     /HOOK_TOKEN_UNSET is not set: serve refuses unsigned notifications/,
   );
+});
+
+test('the fake Port answers as Port does: tokens, 422 for entities that do not match, 207 on partial bulk', async t => {
+  const port = await startFakePort({ tokenTtlSeconds: 1 });
+  t.after(() => port.close());
+  const call = async (method, p, body, token) => {
+    const res = await fetch(`${port.url}${p}`, {
+      method, body: body && JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  assert.equal((await call('POST', '/v1/auth/access_token', { clientId: 'fake-client', clientSecret: 'nope' })).status, 401);
+  const { body: { accessToken, expiresIn } } = await call('POST', '/v1/auth/access_token', { clientId: 'fake-client', clientSecret: 'fake-secret' });
+  assert.equal(expiresIn, 1);
+  assert.equal((await call('GET', '/v1/blueprints/x')).status, 401);
+  const { stdout } = await tfeCatalog(['port', 'blueprints']);
+  for (const bp of JSON.parse(stdout)) assert.equal((await call('POST', '/v1/blueprints', bp, accessToken)).status, 201);
+  assert.equal((await call('POST', '/v1/blueprints', JSON.parse(stdout)[0], accessToken)).status, 409);
+
+  const bad = await call('POST', '/v1/blueprints/blueprint_instance/entities', { identifier: 'a', properties: { status_bucket: 'great' } }, accessToken);
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.ok, false);
+  assert.match(bad.body.message, /status_bucket must be one of/);
+  const bulk = await call('POST', '/v1/blueprints/blueprint_instance/entities/bulk', { entities: [
+    { identifier: 'good', properties: { run_updated_at: '2026-11-01T00:00:00Z' } },
+    { identifier: 'bad', properties: { run_updated_at: 'yesterday' } },
+    { identifier: 'orphan', relations: { blueprint: 'no-such-template' } },
+  ] }, accessToken);
+  assert.equal(bulk.status, 207);
+  assert.deepEqual(bulk.body.entities.map(e => e.identifier), ['good']);
+  assert.deepEqual(bulk.body.errors.map(e => [e.identifier, e.statusCode]), [['bad', 422], ['orphan', 404]]);
+  await new Promise(r => setTimeout(r, 1100));
+  assert.equal((await call('GET', '/v1/blueprints/blueprint_instance', null, accessToken)).status, 401, 'the token expired');
 });

@@ -17,7 +17,8 @@
 //! - Mapping TFE objects to Backstage entities, with names, namespaces, tags, annotations and links
 //!   that pass Backstage's validators ([`catalog`]).
 //! - Planning a sync as a sans-IO state machine ([`sync`]).
-//! - Linking services to the workspaces they run on ([`service`]), and the Port export ([`port`]).
+//! - Linking services to the workspaces they run on ([`service`]).
+//! - Port blueprints and entities, and planning a push to Port or a live update ([`port`]).
 //! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
 //!   organization's data can be shown ([`availability`]), the GlobalLogic card's shapes ([`globallogic`]).
 //!

@@ -397,14 +397,17 @@ fn port(command: PortCommand) -> Result<ExitCode> {
             let (config, token) = tfe_settings(&tfe)?;
             let mut session = port_session(&port)?;
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            let report =
+            let outcome =
                 runtime.block_on(tfe_catalog_host::port::push(&mut session, config, &token, tfe.native, dry_run))?;
+            let report = &outcome.report;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                let mut value = serde_json::to_value(report)?;
+                value["elapsedMs"] = serde_json::json!({"tfe": outcome.tfe_ms, "port": outcome.port_ms});
+                println!("{}", serde_json::to_string_pretty(&value)?);
             } else if dry_run {
-                print!("{}", tfe_catalog_host::port::plan_lines(&report));
+                print!("{}", tfe_catalog_host::port::plan_lines(report));
             }
-            eprintln!("{}", tfe_catalog_host::port::summary(&report));
+            eprintln!("{}", tfe_catalog_host::port::summary(report));
             for error in &report.errors {
                 eprintln!(
                     "tfe-catalog: Port refused {}/{}: {}",

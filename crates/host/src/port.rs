@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
+use tfe_catalog_core::port::PortEntity;
 use tfe_catalog_core::port::planner::{Job, Output, PortConfig, PortPlanner, PortRequest};
 use tfe_catalog_core::port::push::{Push, PushReport};
 use tfe_catalog_core::sync::{HttpResponse, Input};
@@ -122,6 +123,16 @@ fn report(progress: &ProgressBar, request: &PortRequest, input: &Input) {
     }
 }
 
+/// What a push did, and how long each half took.
+pub struct PushOutcome {
+    /// The core's report.
+    pub report: PushReport,
+    /// Reading TFE, in ms.
+    pub tfe_ms: u64,
+    /// Talking to Port, in ms.
+    pub port_ms: u64,
+}
+
 /// One `port push`: reads the organization from TFE (nothing is sent to Port if that fails), then
 /// makes Port equal to it.
 pub async fn push(
@@ -130,16 +141,34 @@ pub async fn push(
     tfe_token: &str,
     native: bool,
     dry_run: bool,
-) -> Result<PushReport> {
+) -> Result<PushOutcome> {
+    let (organization, entities, tfe_ms) = read_tfe(tfe_config, tfe_token, native).await?;
+    push_entities(session, &organization, entities, tfe_ms, dry_run).await
+}
+
+/// The organization's Port entities, from a complete TFE sync, and how long the sync took.
+pub async fn read_tfe(tfe_config: Value, tfe_token: &str, native: bool) -> Result<(String, Vec<PortEntity>, u64)> {
     let organization = tfe_config["organization"].as_str().unwrap_or_default().to_owned();
     let outcome = crate::sync::run(tfe_config, tfe_token, native)
         .await
         .context("TFE could not be read; nothing was changed in Port")?;
     let entities = tfe_catalog_core::port::to_port(&outcome.entities, &organization);
+    Ok((organization, entities, outcome.elapsed.as_millis() as u64))
+}
+
+/// Makes Port's entities of `organization` equal to `entities`.
+pub async fn push_entities(
+    session: &mut PortSession,
+    organization: &str,
+    entities: Vec<PortEntity>,
+    tfe_ms: u64,
+    dry_run: bool,
+) -> Result<PushOutcome> {
     let progress = crate::sync::progress_bar();
-    let report = session.run(Push::new(&organization, entities, dry_run), &progress).await;
+    let started = Instant::now();
+    let report = session.run(Push::new(organization, entities, dry_run), &progress).await;
     progress.finish_and_clear();
-    report
+    Ok(PushOutcome { report: report?, tfe_ms, port_ms: started.elapsed().as_millis() as u64 })
 }
 
 /// The plan of a push, one line per change, for `--dry-run`.

@@ -21,7 +21,7 @@ use tfe_catalog_core::notification::{self, Notification};
 use tfe_catalog_core::port::live::LiveUpdate;
 use tokio::sync::Mutex;
 
-use crate::port::{PortSession, push, summary};
+use crate::port::{PortSession, push_entities, read_tfe, summary};
 
 /// What `serve` needs.
 pub struct ServeSettings {
@@ -76,11 +76,18 @@ pub async fn serve(settings: ServeSettings, session: PortSession) -> Result<()> 
     }
 }
 
+/// A full push. TFE is read before taking the Port session, so run events wait only for the Port
+/// half; a run event that lands between that read and the push is kept (the push keeps a newer
+/// `run_updated_at` than its snapshot's).
 async fn push_once(state: &State) {
     let s = &state.settings;
-    let mut session = state.session.lock().await;
-    match push(&mut session, s.tfe_config.clone(), &s.tfe_token, s.native, false).await {
-        Ok(report) => eprintln!("serve: push: {}", summary(&report)),
+    let result = async {
+        let (organization, entities, tfe_ms) = read_tfe(s.tfe_config.clone(), &s.tfe_token, s.native).await?;
+        let mut session = state.session.lock().await;
+        push_entities(&mut session, &organization, entities, tfe_ms, false).await
+    };
+    match result.await {
+        Ok(outcome) => eprintln!("serve: push: {}", summary(&outcome.report)),
         Err(e) => eprintln!("serve: push failed: {e:#}"),
     }
 }
