@@ -65,23 +65,31 @@ function assertPortEqualsTfe(port, org) {
   }
   const templates = port.entities('blueprint_template').filter(e => e.properties.managed_by === 'tfe-catalog');
   assert.equal(templates.length, org.modules.length);
+  const projects = new Map(port.entities('terraform_project').filter(e => e.properties.managed_by === 'tfe-catalog')
+    .map(e => [e.properties.project_id, e.identifier]));
+  assert.equal(projects.size, new Set(org.projects.map(p => p.id)).size);
+  const related = org.workspaces.filter(ws => projects.has(ws.relationships.project?.data?.id));
+  assert.ok(related.length > 0);
+  for (const ws of related) assert.equal(byId.get(ws.id).relations.project, projects.get(ws.relationships.project.data.id));
 }
 
 test('a full push creates the blueprints and every entity; a repeated push writes nothing', async t => {
   const { org, tfe, port } = await setUp(t, 130);
   const report = await push(tfe, port);
   assert.deepEqual(report.errors, []);
-  assert.equal(report.creates.length, 130 + org.modules.length);
+  assert.equal(report.creates.length, 130 + org.modules.length + org.projects.length);
   assertPortEqualsTfe(port, org);
   const blueprint = port.blueprints.get('blueprint_instance');
   assert.deepEqual(blueprint.schema.properties.status_bucket.enum, ['success', 'failure', 'canceled', 'needs-attention', 'in-progress', 'unknown']);
   assert.equal(blueprint.relations.blueprint.target, 'blueprint_template');
-  // A token, 2 blueprint reads, 2 blueprint creates, then bulk upserts of 20: templates, instances.
-  assert.equal(report.stats.requests, 1 + 2 + 2 + Math.ceil(org.modules.length / 20) + Math.ceil(130 / 20));
+  assert.equal(report.creates.filter(c => c.startsWith('terraform_project/')).length, org.projects.length);
+  // A token, 3 blueprint reads, 3 blueprint creates, then bulk upserts of 20: projects, templates, instances.
+  const bulks = n => Math.ceil(n / 20);
+  assert.equal(report.stats.requests, 1 + 3 + 3 + bulks(org.projects.length) + bulks(org.modules.length) + bulks(130));
 
   port.log = [];
   const again = await push(tfe, port);
-  assert.equal(again.unchanged, 130 + org.modules.length);
+  assert.equal(again.unchanged, 130 + org.modules.length + org.projects.length);
   assert.deepEqual(port.writes(), []);
   assert.equal(again.stats.writes, 0);
 });

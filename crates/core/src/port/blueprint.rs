@@ -9,6 +9,8 @@ use serde_json::{Map, Value, json};
 use super::entity::{MANAGED_BY, MANAGED_BY_VALUE, ORGANIZATION, PortEntity};
 use crate::status::StatusBucket;
 
+/// Identifier of the blueprint of TFE projects (the catalog's Systems).
+pub const PROJECT: &str = "terraform_project";
 /// Identifier of the blueprint of registry modules.
 pub const TEMPLATE: &str = "blueprint_template";
 /// Identifier of the blueprint of workspaces.
@@ -43,7 +45,7 @@ pub struct Property {
 /// One declared blueprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blueprint {
-    /// `blueprint_template` or `blueprint_instance`.
+    /// `terraform_project`, `blueprint_template` or `blueprint_instance`.
     pub identifier: &'static str,
     /// Its title.
     pub title: &'static str,
@@ -68,6 +70,14 @@ pub const STATUS_BUCKETS: [&str; 6] = [
 const MARKERS: [Property; 2] = [
     Property { key: MANAGED_BY, title: "Managed by", kind: Kind::OneOf(&[MANAGED_BY_VALUE]) },
     Property { key: ORGANIZATION, title: "TFE organization", kind: Kind::Text },
+];
+
+const PROJECT_PROPERTIES: [Property; 5] = [
+    Property { key: "project_id", title: "Project id", kind: Kind::Text },
+    Property { key: "owner", title: "Owner", kind: Kind::Text },
+    Property { key: "tfe_link", title: "TFE", kind: Kind::Url },
+    MARKERS[0],
+    MARKERS[1],
 ];
 
 const TEMPLATE_PROPERTIES: [Property; 8] = [
@@ -96,8 +106,15 @@ const INSTANCE_PROPERTIES: [Property; 11] = [
 ];
 
 /// The blueprints, in the order they must be created (a relation's target first).
-pub fn blueprints() -> [Blueprint; 2] {
+pub fn blueprints() -> [Blueprint; 3] {
     [
+        Blueprint {
+            identifier: PROJECT,
+            title: "Terraform project",
+            icon: "Terraform",
+            properties: &PROJECT_PROPERTIES,
+            relations: &[],
+        },
         Blueprint {
             identifier: TEMPLATE,
             title: "Blueprint template",
@@ -110,7 +127,7 @@ pub fn blueprints() -> [Blueprint; 2] {
             title: "Blueprint instance",
             icon: "Terraform",
             properties: &INSTANCE_PROPERTIES,
-            relations: &[("blueprint", TEMPLATE)],
+            relations: &[("blueprint", TEMPLATE), ("project", PROJECT)],
         },
     ]
 }

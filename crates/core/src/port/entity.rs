@@ -1,5 +1,6 @@
-//! Catalog entities as Port entities: blueprint templates (`blueprint_template`) and workspaces
-//! (`blueprint_instance`), ready to upsert under their `blueprint`.
+//! Catalog entities as Port entities: projects (`terraform_project`, the catalog's Systems),
+//! blueprint templates (`blueprint_template`) and workspaces (`blueprint_instance`, related to
+//! both), ready to upsert under their `blueprint`.
 //!
 //! Derived from the catalog entities, so that Backstage and Port can never disagree. Every
 //! workspace is an instance; `blueprint` is `null` for one that no template is known to have made.
@@ -10,9 +11,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::blueprint::{INSTANCE, TEMPLATE};
+use super::blueprint::{INSTANCE, PROJECT, TEMPLATE};
 use crate::catalog::annotations as a;
-use crate::catalog::{Entity, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE};
+use crate::catalog::{Entity, project::PROJECT_TYPE, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE};
 
 /// The property that marks an entity as written by this tool.
 pub const MANAGED_BY: &str = "managed_by";
@@ -28,7 +29,7 @@ pub const RUN_PROPERTIES: [&str; 5] = ["terraform_status", "status_bucket", "run
 /// One Port entity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortEntity {
-    /// `blueprint_template` or `blueprint_instance`.
+    /// `terraform_project`, `blueprint_template` or `blueprint_instance`.
     pub blueprint: String,
     /// `<namespace>.<name>`: unique, and within Port's identifier alphabet.
     pub identifier: String,
@@ -36,7 +37,7 @@ pub struct PortEntity {
     pub title: String,
     /// The blueprint's properties.
     pub properties: Map<String, Value>,
-    /// `{"blueprint": <template identifier>}` on instances.
+    /// `{"blueprint": <template identifier>, "project": <project identifier>}` on instances.
     pub relations: Map<String, Value>,
 }
 
@@ -84,15 +85,20 @@ pub fn organization_of(entities: &[Entity], configured: Option<&str>) -> String 
 /// Port entities for the templates and workspaces among `entities`, marked as read from
 /// `organization`.
 pub fn to_port(entities: &[Entity], organization: &str) -> Vec<PortEntity> {
-    let template_id = |entity_ref: &str| entities.iter().find(|t| t.entity_ref() == entity_ref).map(identifier);
+    let id_of = |entity_ref: &str| entities.iter().find(|t| t.entity_ref() == entity_ref).map(identifier);
     entities
         .iter()
         .filter_map(|e| {
             let (blueprint, properties, relations) = match e.spec.entity_type.as_deref() {
+                Some(PROJECT_TYPE) => (PROJECT, project_properties(e), Map::new()),
                 Some(BLUEPRINT_TYPE) => (TEMPLATE, template_properties(e), Map::new()),
                 Some(WORKSPACE_TYPE) => {
-                    let blueprint = e.spec.depends_on.iter().find_map(|r| template_id(r));
-                    let relations = Map::from_iter([("blueprint".to_owned(), json!(blueprint))]);
+                    let blueprint = e.spec.depends_on.iter().find_map(|r| id_of(r));
+                    let project = e.spec.system.as_deref().and_then(id_of);
+                    let relations = Map::from_iter([
+                        ("blueprint".to_owned(), json!(blueprint)),
+                        ("project".to_owned(), json!(project)),
+                    ]);
                     (INSTANCE, instance_properties(e, blueprint.as_deref()), relations)
                 }
                 _ => return None,
@@ -108,6 +114,16 @@ pub fn to_port(entities: &[Entity], organization: &str) -> Vec<PortEntity> {
             })
         })
         .collect()
+}
+
+fn project_properties(e: &Entity) -> Map<String, Value> {
+    let tfe_link = e.metadata.links.first().map_or(Value::Null, |l| json!(l.url));
+    let properties = json!({
+        "project_id": annotation(e, a::PROJECT_ID),
+        "owner": e.spec.owner,
+        "tfe_link": tfe_link,
+    });
+    properties.as_object().cloned().unwrap_or_default()
 }
 
 fn template_properties(e: &Entity) -> Map<String, Value> {

@@ -143,17 +143,17 @@ fn a_first_push_creates_blueprints_and_entities_in_bulk_and_a_second_writes_noth
     let mut port = MemoryPort::default();
     let report = push(&mut port, org(2500), false);
     assert_eq!(report.creates.len(), 2501);
-    assert_eq!(report.blueprints.len(), 2);
+    assert_eq!(report.blueprints.len(), 3);
     assert_eq!(port.entities.len(), 2501);
-    // A token, 2 blueprint reads, 2 creates, no search (they did not exist), ⌈2500/20⌉ + 1 upserts.
-    assert_eq!(report.stats.requests, 1 + 2 + 2 + 125 + 1);
+    // A token, 3 blueprint reads, 3 creates, no search (they did not exist), ⌈2500/20⌉ + 1 upserts.
+    assert_eq!(report.stats.requests, 1 + 3 + 3 + 125 + 1);
 
     port.log.clear();
     let again = push(&mut port, org(2500), false);
     assert_eq!((again.creates.len(), again.updates.len(), again.deletes.len(), again.unchanged), (0, 0, 0, 2501));
     assert_eq!(port.writes(), 0, "{:?}", port.log);
-    // A token, 2 blueprint reads, ⌈2500/1000⌉ + 1 search pages.
-    assert_eq!(again.stats.requests, 1 + 2 + 3 + 1);
+    // A token, 3 blueprint reads, search pages: 1 of projects (none), 1 of templates, ⌈2500/1000⌉ of instances.
+    assert_eq!(again.stats.requests, 1 + 3 + 1 + 1 + 3);
 }
 
 #[test]
