@@ -28,14 +28,15 @@ async function pushRow(workspaces) {
     const first = await push(tfe, port);
     const ids = new Set(port.entities('blueprint_instance').map(e => e.properties.workspace_id));
     const equal = ids.size === org.workspaces.length && org.workspaces.every(w => ids.has(w.id))
-      && port.entities('blueprint_template').length === org.modules.length;
+      && port.entities('blueprint_template').length === org.modules.length
+      && port.entities('terraform_project').length === org.projects.length;
     const entities = first.creates.length;
     port.log = [];
     const second = await push(tfe, port);
     const perSecond = port.rateLimit.limit / port.rateLimit.windowSeconds;
     const bound = first.stats.requests / perSecond;
     return {
-      size: `${workspaces} / ${org.modules.length}`,
+      size: `${workspaces} / ${org.projects.length} / ${org.modules.length}`,
       first: `${first.stats.requests} (${(first.stats.requests / entities).toFixed(3)})`,
       time: `${(first.elapsedMs.port / 1000).toFixed(2)} s / ${bound.toFixed(2)} s = ${(first.elapsedMs.port / 1000 / bound).toFixed(2)}x`,
       tfe: `${(first.elapsedMs.tfe / 1000).toFixed(2)} s`,
@@ -80,7 +81,7 @@ async function liveLatency(samples = 20) {
 
 async function portSection(sizes) {
   console.log('\nPort (fake Port limited to 15,000 requests per 5 minutes, 50/s; `port push` paces at 40/s):\n');
-  console.log('| workspaces / modules | Port requests, first push (per entity) | first push: Port time / rate-limit bound | TFE read | repeated push: Port requests / writes | Port equal to TFE |');
+  console.log('| workspaces / projects / modules | Port requests, first push (per entity) | first push: Port time / rate-limit bound | TFE read | repeated push: Port requests / writes | Port equal to TFE |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const size of sizes) {
     const r = await pushRow(size);
