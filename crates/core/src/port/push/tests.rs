@@ -195,9 +195,9 @@ fn a_dry_run_plans_and_writes_nothing() {
 
 #[test]
 fn rate_limits_and_outages_are_waited_out() {
-    let mut port = MemoryPort::default();
     let reset = vec![("x-ratelimit-reset".to_owned(), "7".to_owned())];
-    port.faults = vec![Some((503, vec![])), Some((429, reset)), Some((502, vec![]))];
+    let faults = vec![Some((503, vec![])), Some((429, reset)), Some((502, vec![]))];
+    let mut port = MemoryPort { faults, ..MemoryPort::default() };
     let mut planner = PortPlanner::new(config(), Push::new("acme", org(40), false));
     let (report, elapsed) = drive(&mut port, &mut planner);
     let report = report.unwrap();
@@ -209,9 +209,8 @@ fn rate_limits_and_outages_are_waited_out() {
 
 #[test]
 fn an_expired_token_is_renewed_once_and_a_refused_one_fails() {
-    let mut port = MemoryPort::default();
     // The token, one blueprint read, then a 401: Port dropped the token before its expiry.
-    port.faults = vec![None, None, Some((401, vec![]))];
+    let mut port = MemoryPort { faults: vec![None, None, Some((401, vec![]))], ..MemoryPort::default() };
     let report = push(&mut port, org(1), false);
     assert_eq!(report.stats.token_requests, 2);
     port.faults = vec![Some((401, vec![]))];
