@@ -164,6 +164,7 @@ async function main() {
   console.log(`| incremental refresh after ${a.newRuns} new runs (${a.found} found) | ${a.refresh.requests} = ping + ${a.refresh.requests - 1} run-list page(s), at most 30 a minute |`);
   const w = await webhookLatency();
   console.log(`\nWebhook received → visible in the catalog (20 notifications, 100-workspace organization, SQLite): p50 ${w.p50} ms, p95 ${w.p95} ms; for comparison, backend start + first full sync → all 100 entities visible: ${w.fullSync} ms.`);
+  await require('./port').portSection(SIZES);
   process.exit(0);
 }
 

@@ -17,7 +17,8 @@
 //! - Mapping TFE objects to Backstage entities, with names, namespaces, tags, annotations and links
 //!   that pass Backstage's validators ([`catalog`]).
 //! - Planning a sync as a sans-IO state machine ([`sync`]).
-//! - Linking services to the workspaces they run on ([`service`]), and the Port export ([`port`]).
+//! - Linking services to the workspaces they run on ([`service`]).
+//! - Port blueprints and entities, and planning a push to Port or a live update ([`port`]).
 //! - The one owner of workspace state and its ordering rule ([`state`]).
 //! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
 //!   organization's data can be shown ([`availability`]), the GlobalLogic card's shapes ([`globallogic`]).
@@ -49,9 +50,20 @@ pub mod sync;
 pub mod tfe;
 pub mod token;
 
-pub use catalog::{
-    Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json, map_request,
-};
+pub use catalog::{Entity, MapOptions, MapRequest, OutputFormat, SourceDocument, map_documents, map_documents_to_json};
 pub use error::{MapError, ParseError, SyncError};
 pub use status::StatusBucket;
 pub use sync::{HttpRequest, HttpResponse, Input, Output, SyncConfig, SyncPlanner};
+
+/// Maps a request to the canonical JSON text of its format: what every runtime must agree on.
+/// Here rather than in [`catalog`], so that the catalog never depends on [`port`].
+pub fn map_request(request: &MapRequest) -> Result<String, MapError> {
+    let entities = map_documents(&request.documents, &request.options)?;
+    Ok(match request.format {
+        OutputFormat::Backstage => catalog::to_json(&entities),
+        OutputFormat::Port => {
+            let organization = port::entity::organization_of(&entities, request.options.organization.as_deref());
+            catalog::pretty(&port::to_port(&entities, &organization))
+        }
+    })
+}

@@ -24,7 +24,7 @@ pub enum StatusBucket {
 
 impl StatusBucket {
     /// The bucket's annotation value (`success`, `needs-attention`, ...).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             StatusBucket::Success => "success",
             StatusBucket::Failure => "failure",

@@ -2,6 +2,8 @@
 //! one interface ([`Core`]), and drives the core's planners with real I/O.
 
 pub mod guest;
+pub mod port;
+pub mod serve;
 pub mod sync;
 
 use tfe_catalog_core as core;

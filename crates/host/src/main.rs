@@ -87,6 +87,103 @@ enum Command {
     /// Verify or parse TFE notification webhooks (through the wasm guest).
     #[command(subcommand)]
     Notification(NotificationCommand),
+    /// Port: push an organization, print the blueprints or the self-service actions.
+    #[command(subcommand)]
+    Port(PortCommand),
+    /// Keep Port live: a push every --interval-seconds, and a receiver of TFE notifications
+    /// (POST /notifications) that puts each run event on its instance.
+    Serve {
+        #[command(flatten)]
+        tfe: TfeArgs,
+        #[command(flatten)]
+        port: PortArgs,
+        /// Environment variable holding the TFE notification token (required: unsigned
+        /// notifications are refused).
+        #[arg(long)]
+        webhook_token_env: String,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: std::net::SocketAddr,
+        /// Seconds between full pushes.
+        #[arg(long, default_value_t = 600)]
+        interval_seconds: u64,
+    },
+}
+
+/// Where and how to read TFE (as `sync`).
+#[derive(clap::Args)]
+struct TfeArgs {
+    /// TFE host (https://app.terraform.io, or a Terraform Enterprise URL).
+    #[arg(long)]
+    url: String,
+    /// Organization name.
+    #[arg(long)]
+    org: String,
+    /// Environment variable holding the TFE token.
+    #[arg(long)]
+    token_env: String,
+    /// Catalog namespace (default: derived from the organization); it prefixes Port identifiers.
+    #[arg(long)]
+    namespace: Option<String>,
+    /// Owner of the entities.
+    #[arg(long)]
+    owner: Option<String>,
+    /// Run the sync planner natively instead of in wasmtime.
+    #[arg(long)]
+    native: bool,
+    /// Accept an http:// --url (the token then travels in clear text): only for a local test server.
+    #[arg(long)]
+    allow_insecure_http: bool,
+}
+
+/// Where and how to reach Port. Credentials come from the environment, never from flags.
+#[derive(clap::Args)]
+struct PortArgs {
+    /// Port's API (https://api.port.io, or https://api.us.port.io).
+    #[arg(long, default_value = tfe_catalog_core::port::planner::DEFAULT_BASE_URL)]
+    port_url: String,
+    /// Environment variable holding the Port client id.
+    #[arg(long, default_value = "PORT_CLIENT_ID")]
+    client_id_env: String,
+    /// Environment variable holding the Port client secret.
+    #[arg(long, default_value = "PORT_CLIENT_SECRET")]
+    client_secret_env: String,
+    /// Port requests per second (Port allowed 15,000 per 5 minutes for non-entity requests).
+    #[arg(long, default_value_t = 40.0)]
+    requests_per_second: f64,
+}
+
+#[derive(Subcommand)]
+enum PortCommand {
+    /// Make the organization's blueprint templates and instances in Port equal to TFE.
+    Push {
+        #[command(flatten)]
+        tfe: TfeArgs,
+        #[command(flatten)]
+        port: PortArgs,
+        /// Print the plan (blueprints, creates, updates, deletes) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the push's report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the blueprints a push creates (a JSON array of `POST /v1/blueprints` bodies).
+    Blueprints,
+    /// Print self-service action definitions ("Re-run plan", "Apply now") on blueprint_instance
+    /// that call an orchestrator (a JSON array of `POST /v1/actions` bodies). This tool never
+    /// triggers runs.
+    Actions {
+        /// The orchestrator's base URL.
+        #[arg(long)]
+        url: String,
+        /// Path of "Re-run plan" under --url; `{workspace_id}` and `{run_id}` are filled in.
+        #[arg(long)]
+        rerun_plan_path: Option<String>,
+        /// Path of "Apply now" under --url.
+        #[arg(long)]
+        apply_path: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +237,28 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Notification(command) => notification(command),
+        Command::Port(command) => port(command),
+        Command::Serve { tfe, port, webhook_token_env, listen, interval_seconds } => {
+            anyhow::ensure!(
+                std::env::var_os(&webhook_token_env).is_some(),
+                "environment variable {webhook_token_env} is not set: serve refuses unsigned notifications"
+            );
+            let webhook_token = read_token(&webhook_token_env)?;
+            let (tfe_config, tfe_token) = tfe_settings(&tfe)?;
+            let settings = tfe_catalog_host::serve::ServeSettings {
+                listen,
+                organization: tfe.org.clone(),
+                webhook_token,
+                interval: std::time::Duration::from_secs(interval_seconds.max(1)),
+                tfe_config,
+                tfe_token,
+                native: tfe.native,
+            };
+            let session = port_session(&port)?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(tfe_catalog_host::serve::serve(settings, session))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::BenchMap { files, iterations } => {
             let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
             let request = MapRequest { documents, ..MapRequest::default() };
@@ -173,7 +292,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let text = match format {
                 SyncFormat::Json => tfe_catalog_core::catalog::to_json(&outcome.entities),
                 SyncFormat::Port => {
-                    let mut t = serde_json::to_string_pretty(&tfe_catalog_core::port::to_port(&outcome.entities))?;
+                    let entities = tfe_catalog_core::port::to_port(&outcome.entities, &org);
+                    let mut t = serde_json::to_string_pretty(&entities)?;
                     t.push('\n');
                     t
                 }
@@ -225,6 +345,80 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+    }
+}
+
+/// The sync configuration and token of `tfe`, as `sync` builds them.
+fn tfe_settings(tfe: &TfeArgs) -> Result<(serde_json::Value, String)> {
+    let token = read_token(&tfe.token_env)?;
+    let url = tfe_catalog_core::origin::check_base_url(&tfe.url, tfe.allow_insecure_http).context("--url")?;
+    let config = serde_json::json!({
+        "organization": tfe.org, "baseUrl": url, "namespace": tfe.namespace, "defaultOwner": tfe.owner,
+        "seed": jitter_seed(),
+    });
+    Ok((config, token))
+}
+
+fn jitter_seed() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    std::process::id() as u64 ^ nanos
+}
+
+fn port_session(port: &PortArgs) -> Result<tfe_catalog_host::port::PortSession> {
+    let read = |name: &str| {
+        let value = std::env::var(name).with_context(|| format!("environment variable {name} is not set"))?;
+        anyhow::ensure!(!value.is_empty(), "environment variable {name} is empty");
+        Ok(value)
+    };
+    let config = tfe_catalog_core::port::planner::PortConfig {
+        base_url: port.port_url.clone(),
+        requests_per_second: port.requests_per_second,
+        seed: jitter_seed(),
+        ..Default::default()
+    };
+    tfe_catalog_host::port::PortSession::new(config, read(&port.client_id_env)?, read(&port.client_secret_env)?)
+}
+
+fn port(command: PortCommand) -> Result<ExitCode> {
+    use tfe_catalog_core::port::{actions, blueprint};
+    match command {
+        PortCommand::Blueprints => {
+            let bodies: Vec<_> = blueprint::blueprints().iter().map(blueprint::Blueprint::to_json).collect();
+            println!("{}", serde_json::to_string_pretty(&bodies)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        PortCommand::Actions { url, rerun_plan_path, apply_path } => {
+            let defaults = actions::ActionUrls::default();
+            let urls = actions::ActionUrls {
+                rerun_plan: rerun_plan_path.unwrap_or(defaults.rerun_plan),
+                apply: apply_path.unwrap_or(defaults.apply),
+            };
+            println!("{}", serde_json::to_string_pretty(&actions::actions(&url, &urls))?);
+            Ok(ExitCode::SUCCESS)
+        }
+        PortCommand::Push { tfe, port, dry_run, json } => {
+            let (config, token) = tfe_settings(&tfe)?;
+            let mut session = port_session(&port)?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let outcome =
+                runtime.block_on(tfe_catalog_host::port::push(&mut session, config, &token, tfe.native, dry_run))?;
+            let report = &outcome.report;
+            if json {
+                let mut value = serde_json::to_value(report)?;
+                value["elapsedMs"] = serde_json::json!({"tfe": outcome.tfe_ms, "port": outcome.port_ms});
+                println!("{}", serde_json::to_string_pretty(&value)?);
+            } else if dry_run {
+                print!("{}", tfe_catalog_host::port::plan_lines(report));
+            }
+            eprintln!("{}", tfe_catalog_host::port::summary(report));
+            for error in &report.errors {
+                eprintln!(
+                    "tfe-catalog: Port refused {}/{}: {}",
+                    error["blueprint"], error["identifier"], error["message"]
+                );
+            }
+            Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
 }

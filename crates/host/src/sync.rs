@@ -134,7 +134,7 @@ async fn perform(client: &reqwest::Client, request: &Value, token: &str) -> Valu
 }
 
 /// A spinner on a terminal; plain log lines otherwise.
-fn progress_bar() -> ProgressBar {
+pub(crate) fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

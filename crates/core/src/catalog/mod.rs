@@ -72,24 +72,15 @@ pub struct MapRequest {
     pub format: OutputFormat,
 }
 
-/// What [`map_request`] emits.
+/// What a [`MapRequest`] asks for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
     /// Backstage entities.
     #[default]
     Backstage,
-    /// Port entities ([`crate::port`]).
+    /// Port entities (the Port module derives them from the catalog's).
     Port,
-}
-
-/// Maps a request to the canonical JSON text of its format: what every runtime must agree on.
-pub fn map_request(request: &MapRequest) -> Result<String, MapError> {
-    let entities = map_documents(&request.documents, &request.options)?;
-    Ok(match request.format {
-        OutputFormat::Backstage => to_json(&entities),
-        OutputFormat::Port => pretty(&crate::port::to_port(&entities)),
-    })
 }
 
 /// The resolved, validated facts about the organization being mapped.
@@ -338,7 +329,7 @@ pub fn to_json(entities: &[Entity]) -> String {
 }
 
 /// Pretty JSON, two-space indent, trailing newline.
-fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     // Serializing these plain structs cannot fail: every map key is a string.
     let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
     text.push('\n');

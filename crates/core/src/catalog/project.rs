@@ -7,6 +7,9 @@ use super::entity::{Entity, Link, Metadata, Spec};
 use super::{OrgContext, naming, owner};
 use crate::tfe::Project;
 
+/// `spec.type` of project Systems.
+pub const PROJECT_TYPE: &str = "terraform-project";
+
 /// The project's page in the TFE UI.
 pub fn project_url(project: &Project, org: &OrgContext) -> String {
     format!("{}/app/{}/projects/{}", org.base_url, org.organization, project.id)
@@ -44,7 +47,7 @@ pub fn project_entity(project: &Project, org: &OrgContext) -> Entity {
             }],
         },
         spec: Spec {
-            entity_type: Some("terraform-project".to_owned()),
+            entity_type: Some(PROJECT_TYPE.to_owned()),
             owner: owner::owner(&[], Some(project), org),
             ..Spec::default()
         },

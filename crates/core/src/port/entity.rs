@@ -1,0 +1,166 @@
+//! Catalog entities as Port entities: projects (`terraform_project`, the catalog's Systems),
+//! blueprint templates (`blueprint_template`) and workspaces (`blueprint_instance`, related to
+//! both), ready to upsert under their `blueprint`.
+//!
+//! Derived from the catalog entities, so that Backstage and Port can never disagree. Every
+//! workspace is an instance; `blueprint` is `null` for one that no template is known to have made.
+//! Every entity carries two marker properties, `managed_by: "tfe-catalog"` and `tfe_organization`:
+//! a push deletes only entities that carry both (with its organization), so a Port user's own
+//! entities in the same blueprints are never touched.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::blueprint::{INSTANCE, PROJECT, TEMPLATE};
+use crate::catalog::annotations as a;
+use crate::catalog::{Entity, project::PROJECT_TYPE, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE};
+
+/// The property that marks an entity as written by this tool.
+pub const MANAGED_BY: &str = "managed_by";
+/// Its value.
+pub const MANAGED_BY_VALUE: &str = "tfe-catalog";
+/// The property naming the TFE organization an entity was read from.
+pub const ORGANIZATION: &str = "tfe_organization";
+
+/// The instance properties that describe the workspace's current run: a run event replaces them
+/// together, and the newest `run_updated_at` wins.
+pub const RUN_PROPERTIES: [&str; 5] = ["terraform_status", "status_bucket", "run_id", "run_updated_at", "tfe_link"];
+
+/// One Port entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortEntity {
+    /// `terraform_project`, `blueprint_template` or `blueprint_instance`.
+    pub blueprint: String,
+    /// `<namespace>.<name>`: unique, and within Port's identifier alphabet.
+    pub identifier: String,
+    /// What people call it.
+    pub title: String,
+    /// The blueprint's properties.
+    pub properties: Map<String, Value>,
+    /// `{"blueprint": <template identifier>, "project": <project identifier>}` on instances.
+    pub relations: Map<String, Value>,
+}
+
+impl PortEntity {
+    /// Whether this tool wrote it, for `organization`.
+    pub fn is_ours(&self, organization: &str) -> bool {
+        self.properties.get(MANAGED_BY).and_then(Value::as_str) == Some(MANAGED_BY_VALUE)
+            && self.properties.get(ORGANIZATION).and_then(Value::as_str) == Some(organization)
+    }
+
+    /// The body Port's entity API takes (the blueprint is in the path).
+    pub fn body(&self) -> Value {
+        json!({"identifier": self.identifier, "title": self.title, "properties": self.properties, "relations": self.relations})
+    }
+}
+
+fn identifier(e: &Entity) -> String {
+    format!("{}.{}", e.metadata.namespace, e.metadata.name)
+}
+
+fn annotation(e: &Entity, key: &str) -> Value {
+    e.metadata.annotations.get(key).map_or(Value::Null, |v| json!(v))
+}
+
+fn repo_url(e: &Entity) -> Value {
+    e.metadata.links.iter().find(|l| l.link_type.as_deref() == Some("source")).map_or(Value::Null, |l| json!(l.url))
+}
+
+fn title(e: &Entity) -> String {
+    e.metadata.title.clone().unwrap_or_else(|| e.metadata.name.clone())
+}
+
+fn markers(organization: &str) -> [(String, Value); 2] {
+    [(MANAGED_BY.to_owned(), json!(MANAGED_BY_VALUE)), (ORGANIZATION.to_owned(), json!(organization))]
+}
+
+/// The organization of `entities`: the one named in `options`, else the workspaces' annotation.
+pub fn organization_of(entities: &[Entity], configured: Option<&str>) -> String {
+    configured
+        .map(str::to_owned)
+        .or_else(|| entities.iter().find_map(|e| e.metadata.annotations.get(a::ORGANIZATION).cloned()))
+        .unwrap_or_default()
+}
+
+/// Port entities for the templates and workspaces among `entities`, marked as read from
+/// `organization`.
+pub fn to_port(entities: &[Entity], organization: &str) -> Vec<PortEntity> {
+    let id_of = |entity_ref: &str| entities.iter().find(|t| t.entity_ref() == entity_ref).map(identifier);
+    entities
+        .iter()
+        .filter_map(|e| {
+            let (blueprint, properties, relations) = match e.spec.entity_type.as_deref() {
+                Some(PROJECT_TYPE) => (PROJECT, project_properties(e), Map::new()),
+                Some(BLUEPRINT_TYPE) => (TEMPLATE, template_properties(e), Map::new()),
+                Some(WORKSPACE_TYPE) => {
+                    let blueprint = e.spec.depends_on.iter().find_map(|r| id_of(r));
+                    let project = e.spec.system.as_deref().and_then(id_of);
+                    let relations = Map::from_iter([
+                        ("blueprint".to_owned(), json!(blueprint)),
+                        ("project".to_owned(), json!(project)),
+                    ]);
+                    (INSTANCE, instance_properties(e, blueprint.as_deref()), relations)
+                }
+                _ => return None,
+            };
+            let mut properties = properties;
+            properties.extend(markers(organization));
+            Some(PortEntity {
+                blueprint: blueprint.to_owned(),
+                identifier: identifier(e),
+                title: title(e),
+                properties,
+                relations,
+            })
+        })
+        .collect()
+}
+
+fn project_properties(e: &Entity) -> Map<String, Value> {
+    let tfe_link = e.metadata.links.first().map_or(Value::Null, |l| json!(l.url));
+    let properties = json!({
+        "project_id": annotation(e, a::PROJECT_ID),
+        "owner": e.spec.owner,
+        "tfe_link": tfe_link,
+    });
+    properties.as_object().cloned().unwrap_or_default()
+}
+
+fn template_properties(e: &Entity) -> Map<String, Value> {
+    let inputs = e
+        .metadata
+        .annotations
+        .get(a::MODULE_INPUTS_REQUIRED)
+        .map_or(Value::Null, |v| json!(v.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>()));
+    let properties = json!({
+        "module_path": annotation(e, a::MODULE_PATH),
+        "version": annotation(e, a::MODULE_VERSION),
+        "repo_url": repo_url(e),
+        "inputs_required": inputs,
+        "owner": e.spec.owner,
+        "status": annotation(e, a::MODULE_STATUS),
+    });
+    properties.as_object().cloned().unwrap_or_default()
+}
+
+fn instance_properties(e: &Entity, blueprint: Option<&str>) -> Map<String, Value> {
+    let tfe_link = e
+        .metadata
+        .links
+        .iter()
+        .find(|l| l.link_type.as_deref() == Some("terraform-run"))
+        .or_else(|| e.metadata.links.first())
+        .map_or(Value::Null, |l| json!(l.url));
+    let properties = json!({
+        "workspace_id": annotation(e, a::WORKSPACE_ID),
+        "terraform_status": annotation(e, a::RUN_STATUS),
+        "status_bucket": annotation(e, a::RUN_STATUS_BUCKET),
+        "run_id": annotation(e, a::RUN_ID),
+        "run_updated_at": annotation(e, a::RUN_UPDATED_AT),
+        "blueprint": blueprint,
+        "blueprint_version": annotation(e, a::BLUEPRINT_VERSION),
+        "repo_url": repo_url(e),
+        "tfe_link": tfe_link,
+    });
+    properties.as_object().cloned().unwrap_or_default()
+}
