@@ -240,7 +240,7 @@ test('serve puts every run status on its instance, in TFE order, and refuses wha
 
 test('serve will not start without a notification token', async t => {
   const { tfe, port } = await setUp(t, 1);
-  await assert.rejects(startServe(t, tfe, port, { HOOK_TOKEN: '' }), /is empty: set a notification token/);
+  await assert.rejects(startServe(t, tfe, port, { HOOK_TOKEN: '' }), /HOOK_TOKEN is empty/);
   const env = { ...ENV };
   delete env.HOOK_TOKEN;
   await assert.rejects(

@@ -39,9 +39,10 @@ class TerraformEntityProvider {
     await this.events.subscribe({
       id: `${this.name}:catalog`,
       topics: [CATALOG_TOPIC],
-      onEvent: ({ eventPayload }) => {
-        if (eventPayload?.organization !== this.organization) return undefined;
-        return eventPayload.type === 'full' ? this.applyAll() : this.applyWorkspaces(eventPayload.workspaceIds ?? []);
+      onEvent: async ({ eventPayload }) => {
+        if (eventPayload?.organization !== this.organization) return;
+        const apply = eventPayload.type === 'full' ? this.applyAll() : this.applyWorkspaces(eventPayload.workspaceIds ?? []);
+        await apply.catch(e => this.logger.warn(`could not apply a change of the state: ${e.message}`));
       },
     });
     // The state outlives restarts: show it now rather than at the next sync.
