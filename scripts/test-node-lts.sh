@@ -34,10 +34,19 @@ cp -a js-shim/wasm "$TREE/js-shim/wasm"
 ln -s "$REPO/target" "$TREE/target"
 ln -s "$REPO/js-frontend/node_modules" "$TREE/js-frontend/node_modules" # no native modules there
 
-LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+# On Node 24, better-sqlite3 12 (what Backstage's backend-defaults asks for, ^12) aborts the process
+# when the GC finalizes a statement ("Assertion failed: (env) != nullptr": Node 24's ObjectWrap
+# registers cleanup hooks that version does not expect); 13, on Node-API, does not. An app on
+# Node 24 with SQLite needs the same override (`resolutions` with Yarn); PostgreSQL is unaffected.
+INSTALL=(npm ci --no-audit --no-fund)
+if [ "$MAJOR" -ge 24 ]; then
+  node -e "const f='$TREE/package.json',p=require(f);p.overrides={...p.overrides,'better-sqlite3':'^13.2.0'};require('fs').writeFileSync(f,JSON.stringify(p,null,2))"
+  INSTALL=(npm install --no-audit --no-fund)
+fi
+LOCK_SUM=$(cat package-lock.json "$TREE/package.json" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$TREE/node_modules/.tfe-catalog-lock" 2>/dev/null)" != "$LOCK_SUM" ]; then
   step "installing npm dependencies with Node $MAJOR (compiles better-sqlite3: about 3 minutes, once per lockfile)"
-  (cd "$TREE" && npm ci --no-audit --no-fund)
+  (cd "$TREE" && "${INSTALL[@]}")
   echo "$LOCK_SUM" >"$TREE/node_modules/.tfe-catalog-lock"
 fi
 
