@@ -89,6 +89,13 @@ async function main() {
       const res = await fetch(`${BASE}/api/terraform/entity/component/default/payments/status`, { headers });
       return res.ok && (await res.json()).workspaces[0]?.run?.status === 'applied';
     }, 'the synced workspace on the service');
+    // The service was processed before the first sync; the refresh keys bring its relation in the
+    // next processing loop after it (the app's processing interval is minutes).
+    await eventually(async () => {
+      const res = await fetch(`${BASE}/api/catalog/entities/by-name/component/default/payments`, { headers });
+      const entity = res.ok && (await res.json());
+      return entity?.relations?.some(r => r.type === 'dependsOn' && r.targetRef.startsWith('resource:acme/'));
+    }, 'the service\'s dependsOn relation to its workspace', 90_000);
     const startupErrors = fs.readFileSync(backend.logFile, 'utf8').match(/.*startup failed.*/gi);
     if (startupErrors) throw new Error(`a backend plugin failed to start: ${startupErrors.join('\n')}`);
 
