@@ -3,6 +3,7 @@
 //! (a resource's `id`, a workspace's `name`) is required.
 
 pub mod jsonapi;
+pub mod lenient;
 pub mod project;
 pub mod registry_module;
 pub mod run;
