@@ -11,7 +11,7 @@ const { FakeTfe, startFakeTfe, generateOrganization } = require('../tests/fake-t
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'target/release/tfe-catalog');
-const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000,50000').split(',').map(Number);
 const run = (cmd, args, env = {}) => new Promise((resolve, reject) => {
   execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 30 }, (e, stdout, stderr) => (e ? reject(Object.assign(e, { stderr })) : resolve({ stdout, stderr })));
 });
@@ -58,31 +58,55 @@ function nodeMapThroughput(files, iterations = 5) {
   return Math.round((entities * iterations) / seconds);
 }
 
+/** The host CLI's sync (wasm guest, or `native`): its own stats line. */
+async function hostSync(url, native) {
+  const args = ['sync', '--url', url, '--allow-insecure-http', '--org', 'bench', '--token-env', 'TFE_TOKEN', '--out', '/dev/null', '--stats'];
+  const { stderr } = await run(CLI, native ? [...args, '--native'] : args, { TFE_TOKEN: 'bench-token' });
+  return JSON.parse(stderr.trim().split('\n').pop());
+}
+
+/** `tfe-catalog map` of the dumped pages: peak RSS against the input size. */
+async function mapMemory(files, native) {
+  const { stderr } = await run(CLI, ['map', '--stats', ...(native ? ['--native'] : []), ...files]);
+  const { inputBytes, peakRssKiB } = JSON.parse(stderr.trim().split('\n').pop());
+  return `${Math.round(peakRssKiB / 1024)} MiB = ${((peakRssKiB * 1024) / inputBytes).toFixed(1)}x`;
+}
+
+const settle = () => new Promise(r => setTimeout(r, 1100)); // let the fake's rate-limit window empty
+const ratio = (ms, bound) => `${(ms / 1000).toFixed(2)} s = ${(ms / 1000 / bound).toFixed(2)}x`;
+
 async function syncRow(workspaces) {
   const org = generateOrganization({ name: 'bench', workspaces, seed: 1 });
   const fake = await startFakeTfe({ organizations: [org], tokens: { 'bench-token': ['bench'] } });
   try {
     const lowerBound = ceil100(org.workspaces.length) + ceil100(org.projects.length) + ceil100(org.modules.length);
-    const { stderr } = await run(CLI, ['sync', '--url', fake.url, '--allow-insecure-http', '--org', 'bench', '--token-env', 'TFE_TOKEN', '--out', '/dev/null', '--stats'], { TFE_TOKEN: 'bench-token' });
-    const host = JSON.parse(stderr.trim().split('\n').pop());
-    await new Promise(r => setTimeout(r, 1100)); // let the fake's rate-limit window empty
+    const host = await hostSync(fake.url, false);
+    await settle();
+    const native = await hostSync(fake.url, true);
+    await settle();
     const shim = await nodeShimSync(fake.url, 'bench');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfe-bench-'));
     fake.rateLimit.enabled = false; // the dump only feeds the throughput runs; it is not measured
     const files = await dumpPages(fake, 'bench', dir);
+    const workspaceBytes = files.filter(f => path.basename(f).startsWith('workspaces-')).reduce((n, f) => n + fs.statSync(f).size, 0);
     const { stdout } = await run(CLI, ['bench-map', '--iterations', '5', ...files]);
     const mapping = JSON.parse(stdout);
-    const nodeRate = nodeMapThroughput(files);
+    const node = nodeMapThroughput(files);
+    const memory = { native: await mapMemory(files, true), wasm: await mapMemory(files, false) };
     fs.rmSync(dir, { recursive: true });
     const bound = host.planner.requests / 30;
+    const mbps = entitiesPerSecond => ((entitiesPerSecond / mapping.native.entitiesPerSecond) * mapping.native.MBps).toFixed(1);
     return {
       size: `${workspaces} / ${org.projects.length} / ${org.modules.length}`,
+      bytes: `${(workspaceBytes / workspaces / 1024).toFixed(1)} KB`,
       requests: `${host.planner.requests} (${lowerBound} + ping)`,
-      time: `${(host.elapsedMs / 1000).toFixed(2)} s / ${bound.toFixed(2)} s = ${(host.elapsedMs / 1000 / bound).toFixed(2)}x`,
-      shimTime: `${(shim.elapsedMs / 1000).toFixed(2)} s`,
+      bound: `${bound.toFixed(2)} s`,
+      times: `${ratio(host.elapsedMs, bound)} / ${ratio(native.elapsedMs, bound)} / ${ratio(shim.elapsedMs, bound)}`,
       rss: `${Math.round(host.peakRssKiB / 1024)} MiB / ${Math.round(shim.peakRssKiB / 1024)} MiB`,
-      throughput: `${mapping.native.entitiesPerSecond} / ${mapping.wasmtime.entitiesPerSecond} / ${nodeRate}`,
-      ratios: `${(mapping.wasmtime.entitiesPerSecond / mapping.native.entitiesPerSecond).toFixed(2)} / ${(nodeRate / mapping.native.entitiesPerSecond).toFixed(2)}`,
+      mapRss: `${memory.native} / ${memory.wasm}`,
+      parse: `${mapping.parseValueMBps} / ${mapping.parseIgnoredAnyMBps}`,
+      throughput: `${mapping.native.MBps} / ${mapping.wasmtime.MBps} / ${mbps(node)} (${mapping.native.entitiesPerSecond} entities/s native)`,
+      ratios: `${(mapping.wasmtime.entitiesPerSecond / mapping.native.entitiesPerSecond).toFixed(2)} / ${(node / mapping.native.entitiesPerSecond).toFixed(2)}`,
     };
   } finally {
     await fake.close();
@@ -106,13 +130,23 @@ async function assessmentsAndRefresh({ workspaces = 1000, changed = 25, newRuns 
     });
     const lowerBound = ceil100(org.workspaces.length) + ceil100(org.projects.length) + ceil100(org.modules.length);
     const config = { organization: 'bench', baseUrl: fake.url };
-    const sync = await runSync({ ...config, knownAssessments: known }, 'bench-token');
+    const sync = await runSync({ ...config, knownAssessments: known, readAssessments: true }, 'bench-token');
     await new Promise(r => setTimeout(r, 1100));
     for (let i = 0; i < newRuns; i++) fake.setRunStatus('bench', org.workspaces[i].id, 'applied');
     const refresh = await runSync({ ...config, refreshSince: new Date(Date.now() - 15 * 60_000).toISOString() }, 'bench-token');
     return { workspaces, changed, lowerBound, sync: sync.stats, newRuns, refresh: refresh.stats, found: refresh.runs.length };
   } finally {
     await fake.close();
+  }
+}
+
+/** The table of sync and mapping figures, one row per organization size. */
+async function syncTable() {
+  console.log('| workspaces / projects / modules | bytes per workspace (include=current_run) | requests (lower bound + ping) | rate-limit bound | sync time: host wasm / host native / Node shim | peak RSS sync: host / Node shim | peak RSS `map`: native / wasm (x input) | serde_json parse, MB/s: Value / IgnoredAny | map, MB/s: native / wasmtime / Node | wasmtime / Node vs native |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const size of SIZES) {
+    const r = await syncRow(size);
+    console.log(`| ${r.size} | ${r.bytes} | ${r.requests} | ${r.bound} | ${r.times} | ${r.rss} | ${r.mapRss} | ${r.parse} | ${r.throughput} | ${r.ratios} |`);
   }
 }
 
@@ -151,12 +185,7 @@ async function webhookLatency(samples = 20) {
 
 async function main() {
   console.log(`Benchmark on ${os.cpus().length} cores, ${os.cpus()[0].model}, Node ${process.version}\n`);
-  console.log('| workspaces / projects / modules | requests (lower bound + ping) | host sync time / rate-limit bound | Node shim sync time | peak RSS host / Node shim | map throughput, entities/s: native / wasmtime / Node | wasmtime / Node vs native |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const size of SIZES) {
-    const r = await syncRow(size);
-    console.log(`| ${r.size} | ${r.requests} | ${r.time} | ${r.shimTime} | ${r.rss} | ${r.throughput} | ${r.ratios} |`);
-  }
+  await syncTable();
   const a = await assessmentsAndRefresh();
   console.log(`\n| ${a.workspaces}-workspace organization, every workspace assessed | requests |`);
   console.log('| --- | --- |');

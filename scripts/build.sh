@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing and builds everything: the wasm target, wasm-bindgen-cli, the npm
-# dependencies, the core for Node (wasm-bindgen), the host CLI (which embeds the wasmtime guest),
-# and the frontend package with its dev app (js-frontend, its own npm install).
+# Installs what is missing and builds everything: the wasm target, the npm dependencies, the core
+# as one wasm module (loaded by Node and embedded in the host), the host CLI, and the frontend
+# package with its dev app (js-frontend, its own npm install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate pinned in crates/wasm/Cargo.toml
 export npm_config_nodedir=/usr # node-gyp builds better-sqlite3 against the local headers, never downloads
 
 step() { printf '\n== %s\n' "$*"; }
@@ -14,18 +13,18 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
-if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" # not --locked: see shared toolchain notes
-fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm dependencies (compiles better-sqlite3: about 2 minutes, once)"
   npm ci --no-audit --no-fund
 fi
 
-step "building the core for Node (wasm-bindgen)"
-cargo build -p tfe-catalog-wasm --target wasm32-unknown-unknown --profile wasm --features node
-wasm-bindgen --target nodejs --out-dir js-shim/wasm target/wasm32-unknown-unknown/wasm/tfe_catalog_wasm.wasm
+step "building the core as one wasm module (js-shim/wasm/tfe_catalog.wasm, also embedded in the host)"
+# The very command crates/host/build.rs runs, so that the host embeds, and cargo test runs, this
+# file; a test compares the two byte for byte.
+env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET \
+  cargo build --quiet -p tfe-catalog-wasm --features cabi --target wasm32-unknown-unknown --profile wasm --target-dir target/guest
+mkdir -p js-shim/wasm
+cp target/guest/wasm32-unknown-unknown/wasm/tfe_catalog_wasm.wasm js-shim/wasm/tfe_catalog.wasm
 
 step "building the host CLI (tfe-catalog, embedding the wasmtime guest)"
 cargo build -p tfe-catalog-host ${CARGO_PROFILE_FLAG:-}

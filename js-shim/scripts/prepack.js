@@ -5,8 +5,7 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const REQUIRED = [
-  'wasm/tfe_catalog_wasm.js',
-  'wasm/tfe_catalog_wasm_bg.wasm',
+  'wasm/tfe_catalog.wasm',
   'src/index.js',
   'src/index.d.ts',
   'config.d.ts',

@@ -13,10 +13,17 @@ class SyncFailedError extends Error {
   }
 }
 
-/** Performs a planner request through the TFE client (the token's budget, no redirects, a size bound). */
-async function perform(request, token) {
+/** The core's bound on one TFE response body, unless the caller configures another. */
+const MAX_RESPONSE_BYTES = core.constants().limits.maxResponseBytes;
+
+/**
+ * Performs a planner request through the TFE client: the token's budget, no redirects, and a body
+ * over `maxBytes` refused while it streams in (never buffered whole, never handed to the core),
+ * reported to the planner as a transport error.
+ */
+async function perform(request, token, maxBytes = MAX_RESPONSE_BYTES) {
   try {
-    const res = await tfe.apiGet(request.url, token, { kind: 'sync', headers: Object.fromEntries(request.headers) });
+    const res = await tfe.apiGet(request.url, token, { kind: 'sync', headers: Object.fromEntries(request.headers), maxBytes });
     return { type: 'response', id: request.id, ...res };
   } catch (e) {
     // The client's errors are redacted: never the token, never a query string.
@@ -25,12 +32,12 @@ async function perform(request, token) {
 }
 
 /** Runs one sync to completion: resolves with `{organization, entities, stats}`. */
-async function runSync(syncConfig, token, { now = Date.now } = {}) {
+async function runSync(syncConfig, token, { now = Date.now, maxResponseBytes = MAX_RESPONSE_BYTES } = {}) {
   const planner = new core.SyncPlanner({ ...syncConfig, seed: Math.floor(Math.random() * 2 ** 32) });
   try {
     for (;;) {
       const out = planner.poll(now());
-      if (out.type === 'request') planner.handleInput(await perform(out, token), now());
+      if (out.type === 'request') planner.handleInput(await perform(out, token, maxResponseBytes), now());
       else if (out.type === 'wait') await new Promise(r => setTimeout(r, Math.max(0, out.untilMs - now())));
       else if (out.type === 'done') return out;
       else throw new SyncFailedError(out.error, out.stats);
@@ -59,4 +66,4 @@ function validateOrganizations(syncConfigs) {
   }
 }
 
-module.exports = { runSync, validateSyncConfig, validateOrganizations, SyncFailedError };
+module.exports = { runSync, validateSyncConfig, validateOrganizations, SyncFailedError, perform };

@@ -50,7 +50,7 @@ class OrganizationSync {
     let snapshot;
     try {
       const { previousNames, knownAssessments } = await this.store.syncInputs(this.organization);
-      snapshot = await runSync({ ...this.org.syncConfig, previousNames, knownAssessments }, this.org.token);
+      snapshot = await runSync({ ...this.org.syncConfig, previousNames, knownAssessments, readAssessments: true }, this.org.token);
     } catch (e) {
       recordSync({ ...measure, seconds: (Date.now() - started) / 1000, stats: e.stats });
       this.logger.warn(`sync failed, state and catalog left as they were: ${e.message}`);

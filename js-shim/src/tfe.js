@@ -13,7 +13,7 @@
 const core = require('./core');
 
 /** Largest TFE API document read unless configured (`terraform.maxResponseBytes`). */
-const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = core.constants().limits.maxResponseBytes;
 
 /** Backstage's error handler answers 503 for this name. */
 class TfeUnavailableError extends Error {

@@ -38,92 +38,229 @@ function pick(rand, list) {
   return list[Math.floor(rand() * list.length)];
 }
 
-/** A run resource in TFE's shape. */
+/** FNV-1a of a string: seeds the per-resource PRNG that fills the attributes no test names. */
+function hashString(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** An ISO timestamp `minutes` before `at` (milliseconds kept, as TFE writes them). */
+function before(at, minutes) {
+  return new Date(Date.parse(at) - minutes * 60_000).toISOString();
+}
+
+const PERMISSION_KEYS = {
+  workspaces: [
+    'can-update', 'can-destroy', 'can-queue-run', 'can-read-run', 'can-read-variable', 'can-update-variable',
+    'can-read-state-versions', 'can-read-state-outputs', 'can-create-state-versions', 'can-queue-apply', 'can-lock',
+    'can-unlock', 'can-force-unlock', 'can-read-settings', 'can-manage-tags', 'can-manage-run-tasks',
+    'can-force-delete', 'can-manage-assessments', 'can-manage-ephemeral-workspaces', 'can-read-assessment-results',
+    'can-queue-destroy', 'can-manage-workspace-change-requests',
+  ],
+  runs: ['can-apply', 'can-cancel', 'can-comment', 'can-discard', 'can-force-execute', 'can-force-cancel', 'can-override-policy-check'],
+  projects: [
+    'can-read', 'can-update', 'can-destroy', 'can-create-workspace', 'can-move-workspace', 'can-move-stack',
+    'can-deploy-no-code-modules', 'can-read-teams', 'can-manage-tags', 'can-manage-teams', 'can-manage-in-hcp',
+    'can-manage-ephemeral-workspace-for-projects', 'can-manage-varsets',
+  ],
+};
+const permissions = kind => Object.fromEntries(PERMISSION_KEYS[kind].map(k => [k, true]));
+
+/**
+ * A run resource in TFE's shape, with every attribute and relationship TFE sends (about 2.5 KB).
+ * The values no test reads come from a PRNG seeded by the id, so callers pass only what matters.
+ */
 function runResource({ id, workspaceId, status, at, message, autoApply = false }) {
+  const x = prng(hashString(id));
   const key = `${status.replace(/_/g, '-')}-at`;
+  const queued = before(at, 3 + Math.floor(x() * 20));
+  const suffix = id.slice(4);
   return {
     id,
     type: 'runs',
     attributes: {
-      actions: { 'is-cancelable': false, 'is-confirmable': status === 'planned', 'is-discardable': false },
+      actions: {
+        'is-cancelable': false, 'is-confirmable': status === 'planned', 'is-discardable': status === 'planned',
+        'is-force-cancelable': false,
+      },
+      'allow-config-generation': false,
+      'allow-empty-apply': false,
       'auto-apply': autoApply,
       'canceled-at': null,
       'created-at': at,
       'has-changes': true,
+      'invoke-action-addrs': null,
       'is-destroy': false,
       message,
       'plan-only': false,
+      'position-in-queue': 0,
+      refresh: true,
+      'refresh-only': false,
+      'replace-addrs': null,
+      'save-plan': false,
       source: 'tfe-api',
+      'status-timestamps': {
+        'plan-queueable-at': queued, 'plan-queued-at': queued, 'planning-at': before(at, 2), 'planned-at': before(at, 1),
+        [key]: at,
+      },
       status,
-      'status-timestamps': { 'plan-queueable-at': at, [key]: at },
-      'terraform-version': '1.9.5',
+      'target-addrs': null,
       'trigger-reason': 'manual',
+      'terraform-version': '1.9.5',
+      'updated-at': at,
+      permissions: permissions('runs'),
+      variables: [],
     },
     relationships: {
       workspace: { data: { id: workspaceId, type: 'workspaces' } },
-      plan: { data: { id: id.replace('run-', 'plan-'), type: 'plans' } },
-      apply: { data: { id: id.replace('run-', 'apply-'), type: 'applies' } },
-      'created-by': { data: { id: 'user-FakeTfe000000001', type: 'users' } },
+      apply: { data: { id: id.replace('run-', 'apply-'), type: 'applies' }, links: { related: `/api/v2/runs/${id}/apply` } },
+      'configuration-version': {
+        data: { id: `cv-${suffix}`, type: 'configuration-versions' },
+        links: { related: `/api/v2/runs/${id}/configuration-version` },
+      },
+      'confirmed-by': { data: null },
+      'created-by': { data: { id: 'user-FakeTfe000000001', type: 'users' }, links: { related: `/api/v2/runs/${id}/created-by` } },
+      'cost-estimate': { data: { id: `ce-${suffix}`, type: 'cost-estimates' }, links: { related: `/api/v2/cost-estimates/ce-${suffix}` } },
+      plan: { data: { id: id.replace('run-', 'plan-'), type: 'plans' }, links: { related: `/api/v2/runs/${id}/plan` } },
+      'run-events': { data: [{ id: `re-${suffix}`, type: 'run-events' }], links: { related: `/api/v2/runs/${id}/run-events` } },
+      'task-stages': { data: [], links: { related: `/api/v2/runs/${id}/task-stages` } },
+      'policy-checks': { data: [], links: { related: `/api/v2/runs/${id}/policy-checks` } },
+      comments: { data: [], links: { related: `/api/v2/runs/${id}/comments` } },
     },
     links: { self: `/api/v2/runs/${id}` },
   };
 }
 
-/** A workspace resource in TFE's shape. */
+/**
+ * A workspace resource in TFE's shape, with every attribute and relationship TFE sends (about
+ * 3.7 KB). The values no test reads (resource count, lock, assessments, outputs, ...) come from a
+ * PRNG seeded by the id, so the organization's own PRNG sequence, and every name, stays as it was.
+ */
 function workspaceResource({ id, name, org, runId, tags, description, repo, workingDirectory, projectId, autoApply }) {
+  const x = prng(hashString(id));
+  const suffix = id.slice(3);
+  const updatedAt = '2026-11-20T10:00:00.000Z';
+  const assessments = x() < 0.4;
+  const locked = x() < 0.05;
+  const outputs = Array.from({ length: Math.floor(x() * 8) }, (_, i) => ({ id: `wsout-${suffix.slice(0, 12)}${String(i).padStart(4, '0')}`, type: 'workspace-outputs' }));
+  const hasState = runId != null;
+  const resourceCount = hasState ? 1 + Math.floor(x() * 250) : 0;
+  const latestChangeAt = before(updatedAt, Math.floor(x() * 60 * 24 * 30));
+  const related = path => ({ links: { related: `/api/v2/workspaces/${id}/${path}` } });
+  const toOne = (data, path) => ({ data, ...(path ? related(path) : {}) });
   return {
     id,
     type: 'workspaces',
     attributes: {
+      actions: { 'is-destroyable': true },
+      'allow-destroy-plan': true,
+      'apply-duration-average': hasState ? 30_000 + Math.floor(x() * 200_000) : null,
+      'assessments-enabled': assessments,
       'auto-apply': autoApply,
+      'auto-apply-run-trigger': false,
+      'auto-destroy-activity-duration': null,
+      'auto-destroy-at': null,
+      'auto-destroy-status': null,
       'created-at': '2025-06-01T10:00:00.000Z',
       description,
       environment: 'default',
       'execution-mode': 'remote',
-      locked: false,
+      'file-triggers-enabled': true,
+      'global-remote-state': false,
+      'hyok-enabled': false,
+      'inherits-project-auto-destroy': true,
+      'last-assessment-result-at': assessments && hasState ? before(updatedAt, Math.floor(x() * 60 * 24)) : null,
+      'last-updated': updatedAt,
+      'latest-change-at': latestChangeAt,
+      locked,
+      'locked-reason': locked ? 'Locked for a maintenance window' : '',
       name,
-      'resource-count': 10,
+      operations: true,
+      permissions: permissions('workspaces'),
+      'plan-duration-average': hasState ? 10_000 + Math.floor(x() * 90_000) : null,
+      'policy-check-failures': null,
+      'queue-all-runs': false,
+      'resource-count': resourceCount,
+      'run-failures': Math.floor(x() * 4),
+      'setting-overwrites': { 'execution-mode': false, 'agent-pool': false },
       source: 'tfe-api',
       'source-name': null,
       'source-url': null,
+      'speculative-enabled': true,
+      'structured-run-output-enabled': true,
       'tag-names': tags,
       'terraform-version': '1.9.5',
-      'updated-at': '2026-11-20T10:00:00.000Z',
+      'trigger-patterns': [],
+      'trigger-prefixes': [],
+      'unarchived-workspace-change-requests-count': 0,
+      'updated-at': updatedAt,
       'vcs-repo': repo
         ? {
             branch: 'main',
-            identifier: repo,
             'display-identifier': repo,
+            identifier: repo,
+            'ingress-submodules': false,
+            'oauth-token-id': 'ot-FakeTfe000000001',
             'repository-http-url': `https://github.com/${repo}`,
             'service-provider': 'github',
+            'tags-regex': null,
+            'webhook-url': `https://app.terraform.io/webhooks/vcs/${suffix}-7c1e-4bd5-9f1a-${suffix.slice(0, 12).toLowerCase()}`,
           }
         : null,
       'vcs-repo-identifier': repo,
       'working-directory': workingDirectory,
+      'workspace-kpis-runs-count': hasState ? 1 + Math.floor(x() * 400) : 0,
     },
     relationships: {
       organization: { data: { id: org, type: 'organizations' } },
       'current-run': runId ? { data: { id: runId, type: 'runs' } } : { data: null },
       'latest-run': runId ? { data: { id: runId, type: 'runs' } } : { data: null },
+      outputs: { data: outputs, ...related('current-state-version-outputs') },
+      'remote-state-consumers': related('relationships/remote-state-consumers'),
+      'current-state-version': hasState
+        ? toOne({ id: `sv-${suffix}`, type: 'state-versions' }, 'current-state-version')
+        : { data: null },
+      'current-configuration-version': hasState
+        ? toOne({ id: `cv-${suffix}`, type: 'configuration-versions' }, 'current-configuration-version')
+        : { data: null },
+      'agent-pool': { data: null },
+      readme: { data: repo ? { id: String(100000 + (hashString(id) % 900000)), type: 'workspace-readme' } : null },
       project: { data: { id: projectId, type: 'projects' } },
-      'tag-bindings': { links: { related: `/api/v2/workspaces/${id}/tag-bindings` } },
+      'current-assessment-result': assessments && hasState
+        ? { data: { id: `asmtres-${suffix}`, type: 'assessment-results' } }
+        : { data: null },
+      vars: { data: [] },
+      'locked-by': locked ? { data: { id: 'user-FakeTfe000000001', type: 'users' }, links: { related: `/api/v2/users/user-FakeTfe000000001` } } : { data: null },
+      'tag-bindings': related('tag-bindings'),
+      'effective-tag-bindings': related('effective-tag-bindings'),
     },
     links: { self: `/api/v2/organizations/${org}/workspaces/${name}`, 'self-html': `/app/${org}/workspaces/${name}` },
   };
 }
 
-/** A project resource in TFE's shape. */
+/** A project resource in TFE's shape, with every attribute and relationship TFE sends. */
 function projectResource({ id, name, org, description = null }) {
   return {
     id,
     type: 'projects',
-    attributes: { name, description, 'created-at': '2025-01-01T00:00:00.000Z', 'workspace-count': 0, 'team-count': 1 },
-    relationships: { organization: { data: { id: org, type: 'organizations' } } },
+    attributes: {
+      name, description, 'created-at': '2025-01-01T00:00:00.000Z', 'workspace-count': 0, 'team-count': 1,
+      'stack-count': 0, 'auto-destroy-activity-duration': null, 'default-execution-mode': 'remote',
+      'setting-overwrites': { 'default-execution-mode': false, 'default-agent-pool': false },
+      permissions: permissions('projects'),
+    },
+    relationships: {
+      organization: { data: { id: org, type: 'organizations' } },
+      'default-agent-pool': { data: null },
+      'effective-tag-bindings': { links: { related: `/api/v2/projects/${id}/effective-tag-bindings` } },
+      'tag-bindings': { links: { related: `/api/v2/projects/${id}/tag-bindings` } },
+    },
     links: { self: `/api/v2/projects/${id}` },
   };
 }
 
-/** A private registry module resource in TFE's shape. */
+/** A private registry module resource in TFE's shape, with every attribute and relationship TFE sends. */
 function moduleResource({ id, name, provider, org, versions }) {
   return {
     id,
@@ -132,10 +269,16 @@ function moduleResource({ id, name, provider, org, versions }) {
       name, namespace: org, provider, 'registry-name': 'private', status: 'setup_complete',
       'version-statuses': versions.map(version => ({ version, status: 'ok' })),
       'vcs-repo': {
-        branch: '', identifier: `${org}/terraform-${provider}-${name}`,
+        branch: '', 'display-identifier': `${org}/terraform-${provider}-${name}`,
+        identifier: `${org}/terraform-${provider}-${name}`, 'ingress-submodules': true,
+        'oauth-token-id': 'ot-FakeTfe000000001',
         'repository-http-url': `https://github.com/${org}/terraform-${provider}-${name}`, 'service-provider': 'github',
+        tags: true, 'tags-regex': null,
+        'webhook-url': `https://app.terraform.io/webhooks/vcs/${id.slice(4)}`,
       },
       'created-at': '2025-02-01T00:00:00.000Z', 'updated-at': '2026-10-01T00:00:00.000Z',
+      'no-code': false, 'publishing-mechanism': 'git_tag', 'test-config': null,
+      permissions: { 'can-delete': true, 'can-resync': true, 'can-retry': true },
     },
     relationships: { organization: { data: { id: org, type: 'organizations' } } },
     links: { self: `/api/v2/registry-modules/private/${org}/${name}/${provider}` },

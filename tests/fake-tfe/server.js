@@ -26,6 +26,25 @@ function planCounts(run) {
   return { additions: seed % 7, changes: seed % 5, destructions: seed % 3 };
 }
 
+/**
+ * The result a generated workspace's `current-assessment-result` points at, when it has one: drift
+ * for one workspace in five (by its id), at its `last-assessment-result-at`.
+ */
+function generatedAssessment(ws) {
+  const id = ws.relationships?.['current-assessment-result']?.data?.id;
+  if (!id || !ws.attributes['last-assessment-result-at']) return null;
+  const drifted = [...ws.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 5 === 0 ? 2 : 0;
+  return {
+    id, type: 'assessment-results',
+    attributes: {
+      drifted: drifted > 0, succeeded: true, 'error-msg': null, 'created-at': ws.attributes['last-assessment-result-at'],
+      'resources-drifted': drifted, 'resources-undrifted': 10, 'all-checks-succeeded': true, 'checks-failed': 0,
+      'checks-errored': 0, 'checks-passed': 2, 'checks-unknown': 0,
+    },
+    links: { self: `/api/v2/assessment-results/${id}` },
+  };
+}
+
 class FakeTfe {
   constructor({ organizations = [], tokens = {}, rateLimit = {}, seed = 7 } = {}) {
     /** @type {Map<string, {name: string, workspaces: object[], runs: Map<string, object>}>} */
@@ -331,7 +350,8 @@ class FakeTfe {
     }
     if ((m = /^\/api\/v2\/workspaces\/([^/]+)\/current-assessment-result$/.exec(p))) {
       for (const org of this.orgs.values()) {
-        const result = org.assessments?.get(m[1]);
+        const ws = org.workspaces.find(w => w.id === m[1]);
+        const result = org.assessments?.get(m[1]) ?? (ws && generatedAssessment(ws));
         if (result && can(org.name)) return { status: 200, body: { data: result } };
       }
       return notFound;

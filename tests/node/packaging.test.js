@@ -37,7 +37,7 @@ const inGit = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: RO
 test('the backend package packs its wasm, declarations, config schema and LICENSE, and refuses to pack without the wasm', t => {
   const { status, files, stderr } = pack(path.join(ROOT, 'js-shim'));
   assert.equal(status, 0, stderr);
-  for (const f of ['wasm/tfe_catalog_wasm.js', 'wasm/tfe_catalog_wasm_bg.wasm', 'src/index.js', 'src/index.d.ts', 'config.d.ts', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) {
+  for (const f of ['wasm/tfe_catalog.wasm', 'src/index.js', 'src/index.d.ts', 'config.d.ts', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) {
     assert.ok(files.includes(f), `${f} in the tarball`);
   }
   assert.equal(fs.readFileSync(path.join(ROOT, 'js-shim/LICENSE'), 'utf8'), licence);
@@ -47,7 +47,7 @@ test('the backend package packs its wasm, declarations, config schema and LICENS
   assert.ok(!fs.existsSync(path.join(clean, 'wasm')), 'a clean checkout has no wasm build');
   const refused = pack(clean);
   assert.notEqual(refused.status, 0);
-  assert.match(refused.stderr, /js-shim is missing wasm\/tfe_catalog_wasm\.js, wasm\/tfe_catalog_wasm_bg\.wasm/);
+  assert.match(refused.stderr, /js-shim is missing wasm\/tfe_catalog\.wasm/);
   assert.match(refused.stderr, /bash scripts\/build\.sh/);
 });
 

@@ -59,11 +59,44 @@ pub use sync::{HttpRequest, HttpResponse, Input, Output, SyncConfig, SyncPlanner
 /// Here rather than in [`catalog`], so that the catalog never depends on [`port`].
 pub fn map_request(request: &MapRequest) -> Result<String, MapError> {
     let entities = map_documents(&request.documents, &request.options)?;
-    Ok(match request.format {
-        OutputFormat::Backstage => catalog::to_json(&entities),
+    Ok(render(&entities, request.format, request.options.organization.as_deref()))
+}
+
+/// The canonical JSON text of entities in `format`.
+fn render(entities: &[Entity], format: OutputFormat, organization: Option<&str>) -> String {
+    match format {
+        OutputFormat::Backstage => catalog::to_json(entities),
         OutputFormat::Port => {
-            let organization = port::entity::organization_of(&entities, request.options.organization.as_deref());
-            catalog::pretty(&port::to_port(&entities, &organization))
+            let organization = port::entity::organization_of(entities, organization);
+            catalog::pretty(&port::to_port(entities, &organization))
         }
-    })
+    }
+}
+
+/// A mapping fed one document at a time: each is parsed, folded in and dropped, so a host can read
+/// an organization's dump file by file and hold one document at a time ([`map_request`] is the
+/// same over documents already in memory).
+#[derive(Debug, Default)]
+pub struct Mapper {
+    collected: catalog::Collected,
+    options: MapOptions,
+    format: OutputFormat,
+}
+
+impl Mapper {
+    /// A mapping with these options, to this format.
+    pub fn new(options: MapOptions, format: OutputFormat) -> Self {
+        Mapper { collected: catalog::Collected::default(), options, format }
+    }
+
+    /// Parses and folds in one document; `name` labels errors.
+    pub fn add(&mut self, name: &str, text: &str) -> Result<(), MapError> {
+        self.collected.add(name, &tfe::parse_document(name, text)?)
+    }
+
+    /// The canonical JSON text of every entity (as [`map_request`]).
+    pub fn finish(self) -> Result<String, MapError> {
+        let entities = catalog::map_collected(&self.collected, &self.options)?;
+        Ok(render(&entities, self.format, self.options.organization.as_deref()))
+    }
 }

@@ -38,6 +38,7 @@ struct Exports {
     planner_poll: TypedFunc<(u32, u64), u32>,
     planner_input: TypedFunc<(u32, u32, u32, u64), u32>,
     planner_drop: TypedFunc<u32, ()>,
+    call: TypedFunc<(u32, u32, u32, u32, u32, u32), u32>,
 }
 
 /// One instance of the guest.
@@ -116,6 +117,30 @@ impl Guest {
         result.map_err(|e| self.trapped(e))
     }
 
+    /// `tc_call`: the operation `name` on `args`, a JSON array of its arguments, with `payload`
+    /// (raw bytes, or empty); the result text (JSON, or plain text for entity JSON), or the core's
+    /// error message.
+    pub fn call_operation(
+        &mut self,
+        name: &str,
+        args: &[u8],
+        payload: &[u8],
+    ) -> Result<Result<String, String>, GuestError> {
+        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| GuestError::Trap(e.to_string()))?;
+        let (name_ptr, name_len) = self.put(name.as_bytes())?;
+        let (payload_ptr, payload_len) = if payload.is_empty() { (0, 0) } else { self.put(payload)? };
+        let f = self.exports.call.clone();
+        self.call(|s, p, l| f.call(s, (name_ptr, name_len, p, l, payload_ptr, payload_len)), args)
+    }
+
+    /// Copies `bytes` into a `tc_alloc` buffer.
+    fn put(&mut self, bytes: &[u8]) -> Result<(u32, u32), GuestError> {
+        let len = u32::try_from(bytes.len()).map_err(|_| GuestError::Abi("input over 4 GiB".into()))?;
+        let ptr = self.exports.alloc.call(&mut self.store, len).map_err(|e| self.trapped(e))?;
+        self.exports.memory.write(&mut self.store, ptr as usize, bytes).map_err(|e| GuestError::Abi(e.to_string()))?;
+        Ok((ptr, len))
+    }
+
     /// Copies `input` into the guest, runs `f(ptr, len)`, and reads the result back.
     fn call(
         &mut self,
@@ -135,7 +160,8 @@ impl Guest {
             .read(&self.store, out_ptr as usize, &mut out)
             .map_err(|e| GuestError::Abi(e.to_string()))?;
         let text = String::from_utf8(out).map_err(|e| GuestError::Abi(e.to_string()))?;
-        Ok(if code == 0 { Ok(text) } else { Err(text) })
+        // Code 1 is the core's error message; 0 (JSON) and 2 (text) are results.
+        Ok(if code == 1 { Err(text) } else { Ok(text) })
     }
 
     /// Replaces the instance after a trap, and describes the trap.
@@ -169,6 +195,7 @@ fn instantiate(engine: &Engine, module: &Module) -> Result<(Store<StoreLimits>, 
         planner_poll: instance.get_typed_func(&mut store, "tc_planner_poll").map_err(load)?,
         planner_input: instance.get_typed_func(&mut store, "tc_planner_input").map_err(load)?,
         planner_drop: instance.get_typed_func(&mut store, "tc_planner_drop").map_err(load)?,
+        call: instance.get_typed_func(&mut store, "tc_call").map_err(load)?,
     };
     Ok((store, exports))
 }

@@ -34,3 +34,54 @@ impl Core {
         }
     }
 }
+
+/// A mapping fed one document at a time (`tfe-catalog map`): the host reads a file, hands it over
+/// and drops it, so neither the host nor the guest ever holds the whole dump.
+pub enum Mapping<'a> {
+    /// In this binary.
+    Native(core::Mapper),
+    /// In the guest, named by a handle.
+    Wasm(&'a mut guest::Guest, u32),
+}
+
+impl Core {
+    /// Starts a mapping with these options, to this format.
+    pub fn mapping(
+        &mut self,
+        options: &core::MapOptions,
+        format: core::OutputFormat,
+    ) -> Result<Result<Mapping<'_>, String>, guest::GuestError> {
+        Ok(match self {
+            Core::Native => Ok(Mapping::Native(core::Mapper::new(options.clone(), format))),
+            Core::Wasm(guest) => {
+                let args = serde_json::to_vec(&(options, format)).map_err(|e| guest::GuestError::Abi(e.to_string()))?;
+                guest.call_operation("mapBegin", &args, &[])?.and_then(|handle| {
+                    let handle = handle.parse().map_err(|_| format!("mapBegin answered {handle:?}"))?;
+                    Ok(Mapping::Wasm(guest, handle))
+                })
+            }
+        })
+    }
+}
+
+impl Mapping<'_> {
+    /// Folds in one document; the inner error is the core's message about it.
+    pub fn add(&mut self, name: &str, text: &str) -> Result<Result<(), String>, guest::GuestError> {
+        match self {
+            Mapping::Native(mapper) => Ok(mapper.add(name, text).map_err(|e| e.to_string())),
+            Mapping::Wasm(guest, handle) => {
+                // The text travels as the payload, not escaped inside the JSON arguments.
+                let args = serde_json::to_vec(&(*handle, name, ())).map_err(|e| guest::GuestError::Abi(e.to_string()))?;
+                Ok(guest.call_operation("mapAdd", &args, text.as_bytes())?.map(|_| ()))
+            }
+        }
+    }
+
+    /// The canonical entity JSON text.
+    pub fn finish(self) -> Result<Result<String, String>, guest::GuestError> {
+        match self {
+            Mapping::Native(mapper) => Ok(mapper.finish().map_err(|e| e.to_string())),
+            Mapping::Wasm(guest, handle) => guest.call_operation("mapFinish", format!("[{handle}]").as_bytes(), &[]),
+        }
+    }
+}

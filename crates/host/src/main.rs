@@ -41,6 +41,9 @@ enum Command {
         /// Run the core natively instead of in wasmtime.
         #[arg(long)]
         native: bool,
+        /// Print the input size and peak RSS as JSON on stderr.
+        #[arg(long)]
+        stats: bool,
     },
     /// Sync an organization from TFE and write its entities (nothing is written if it fails).
     Sync {
@@ -261,20 +264,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::BenchMap { files, iterations } => {
             let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
+            let bytes: usize = documents.iter().map(|d| d.text.len()).sum();
             let request = MapRequest { documents, ..MapRequest::default() };
             let mut result = serde_json::Map::new();
+            result.insert("bytes".to_owned(), bytes.into());
+            let rate = |seconds: f64| serde_json::json!((bytes as f64 * f64::from(iterations) / seconds / 1e6 * 10.0).round() / 10.0);
+            // The yardsticks: reading the same bytes with serde_json, into a tree and into nothing.
+            let start = std::time::Instant::now();
+            for _ in 0..iterations {
+                for d in &request.documents {
+                    std::hint::black_box(serde_json::from_str::<serde_json::Value>(&d.text)?);
+                }
+            }
+            result.insert("parseValueMBps".to_owned(), rate(start.elapsed().as_secs_f64()));
+            let start = std::time::Instant::now();
+            for _ in 0..iterations {
+                for d in &request.documents {
+                    std::hint::black_box(serde_json::from_str::<serde::de::IgnoredAny>(&d.text)?);
+                }
+            }
+            result.insert("parseIgnoredAnyMBps".to_owned(), rate(start.elapsed().as_secs_f64()));
             for (label, native) in [("native", true), ("wasmtime", false)] {
                 let mut core = Core::new(native)?;
                 let first = core.map(&request)?.map_err(|e| anyhow::anyhow!(e))?;
-                let entities = serde_json::from_str::<Vec<serde_json::Value>>(&first)?.len();
+                let entities = serde_json::from_str::<Vec<serde::de::IgnoredAny>>(&first)?.len();
                 let start = std::time::Instant::now();
                 for _ in 0..iterations {
                     core.map(&request)?.map_err(|e| anyhow::anyhow!(e))?;
                 }
-                let per_second = (entities as f64 * f64::from(iterations)) / start.elapsed().as_secs_f64();
+                let seconds = start.elapsed().as_secs_f64();
+                let per_second = (entities as f64 * f64::from(iterations)) / seconds;
                 result.insert(
                     label.to_owned(),
-                    serde_json::json!({"entities": entities, "entitiesPerSecond": per_second.round()}),
+                    serde_json::json!({"entities": entities, "entitiesPerSecond": per_second.round(), "MBps": rate(seconds)}),
                 );
             }
             println!("{}", serde_json::Value::Object(result));
@@ -318,24 +340,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Map { files, org, namespace, owner, base_url, format, native } => {
-            let documents = files.iter().map(read_document).collect::<Result<Vec<_>>>()?;
-            let request = MapRequest {
-                documents,
-                options: MapOptions {
-                    organization: org,
-                    namespace,
-                    default_owner: owner,
-                    base_url,
-                    ..MapOptions::default()
-                },
-                format: match format {
-                    MapFormat::Json => OutputFormat::Backstage,
-                    MapFormat::Port => OutputFormat::Port,
-                },
+        Command::Map { files, org, namespace, owner, base_url, format, native, stats } => {
+            let options = MapOptions { organization: org, namespace, default_owner: owner, base_url, ..MapOptions::default() };
+            let format = match format {
+                MapFormat::Json => OutputFormat::Backstage,
+                MapFormat::Port => OutputFormat::Port,
             };
+            // One file at a time: read, handed to the core, dropped.
             let mut core = Core::new(native)?;
-            match core.map(&request)? {
+            let mut input_bytes = 0;
+            let result = (|| -> Result<Result<String, String>> {
+                let mut mapping = match core.mapping(&options, format)? {
+                    Ok(mapping) => mapping,
+                    Err(message) => return Ok(Err(message)),
+                };
+                for file in &files {
+                    let document = read_document(file)?;
+                    input_bytes += document.text.len();
+                    if let Err(message) = mapping.add(&document.name, &document.text)? {
+                        return Ok(Err(message));
+                    }
+                }
+                Ok(mapping.finish()?)
+            })()?;
+            if stats {
+                let peak = tfe_catalog_host::sync::peak_rss_kib();
+                eprintln!("{}", serde_json::json!({"inputBytes": input_bytes, "peakRssKiB": peak}));
+            }
+            match result {
                 Ok(json) => {
                     print!("{json}");
                     Ok(ExitCode::SUCCESS)

@@ -24,3 +24,20 @@ fn corpus_in_wasmtime_matches_native_byte_for_byte() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The Node package ships `js-shim/wasm/tfe_catalog.wasm` (its `files` list `wasm`); this is the
+/// module the tests above ran, byte for byte. `scripts/build.sh` copies it there; a stale or
+/// different copy fails here.
+#[test]
+fn the_node_package_ships_the_module_these_tests_ran() {
+    use sha2::{Digest, Sha256};
+    let shipped_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../js-shim/wasm/tfe_catalog.wasm");
+    let shipped = std::fs::read(shipped_path)
+        .unwrap_or_else(|e| panic!("{shipped_path}: {e} (build it with `bash scripts/build.sh`)"));
+    let hash = |bytes: &[u8]| format!("{:x}", Sha256::digest(bytes));
+    assert_eq!(
+        hash(&shipped),
+        hash(tfe_catalog_host::GUEST_WASM),
+        "js-shim/wasm/tfe_catalog.wasm is not the guest cargo test runs: run `bash scripts/build.sh`"
+    );
+}

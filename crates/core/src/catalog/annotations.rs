@@ -83,3 +83,48 @@ pub const DRIFT_CHECKS_FAILED: &str = "terraform.io/drift-checks-failed";
 pub const DRIFT_CHECKS_PASSED: &str = "terraform.io/drift-checks-passed";
 /// Continuous-validation checks whose result is unknown at the last assessment.
 pub const DRIFT_CHECKS_UNKNOWN: &str = "terraform.io/drift-checks-unknown";
+
+/// Every key above by a camelCase name (`workspaceId` → `terraform.io/workspace-id`): what the
+/// bindings export, so that JavaScript never retypes a key.
+pub fn all() -> [(&'static str, &'static str); 38] {
+    [
+        ("organization", ORGANIZATION),
+        ("workspaceId", WORKSPACE_ID),
+        ("workspaceName", WORKSPACE_NAME),
+        ("tagNames", TAG_NAMES),
+        ("executionMode", EXECUTION_MODE),
+        ("terraformVersion", TERRAFORM_VERSION),
+        ("vcsRepo", VCS_REPO),
+        ("runId", RUN_ID),
+        ("runStatus", RUN_STATUS),
+        ("runStatusBucket", RUN_STATUS_BUCKET),
+        ("runUpdatedAt", RUN_UPDATED_AT),
+        ("runCreatedAt", RUN_CREATED_AT),
+        ("communityOrganization", COMMUNITY_ORGANIZATION),
+        ("communityWorkspace", COMMUNITY_WORKSPACE),
+        ("communityWorkspaces", COMMUNITY_WORKSPACES),
+        ("managedByLocation", MANAGED_BY_LOCATION),
+        ("managedByOriginLocation", MANAGED_BY_ORIGIN_LOCATION),
+        ("viewUrl", VIEW_URL),
+        ("sourceLocation", SOURCE_LOCATION),
+        ("githubProjectSlug", GITHUB_PROJECT_SLUG),
+        ("projectId", PROJECT_ID),
+        ("projectName", PROJECT_NAME),
+        ("template", TEMPLATE),
+        ("moduleId", MODULE_ID),
+        ("modulePath", MODULE_PATH),
+        ("registryName", REGISTRY_NAME),
+        ("moduleStatus", MODULE_STATUS),
+        ("moduleVersion", MODULE_VERSION),
+        ("moduleInputsRequired", MODULE_INPUTS_REQUIRED),
+        ("blueprint", BLUEPRINT),
+        ("blueprintVersion", BLUEPRINT_VERSION),
+        ("driftState", DRIFT_STATE),
+        ("driftResources", DRIFT_RESOURCES),
+        ("driftAssessedAt", DRIFT_ASSESSED_AT),
+        ("driftResourcesUndrifted", DRIFT_RESOURCES_UNDRIFTED),
+        ("driftChecksFailed", DRIFT_CHECKS_FAILED),
+        ("driftChecksPassed", DRIFT_CHECKS_PASSED),
+        ("driftChecksUnknown", DRIFT_CHECKS_UNKNOWN),
+    ]
+}

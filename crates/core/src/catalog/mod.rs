@@ -28,6 +28,36 @@ pub const DEFAULT_BASE_URL: &str = "https://app.terraform.io";
 /// Backstage as a dangling group rather than a made-up team.
 pub const DEFAULT_OWNER: &str = "group:default/unknown";
 
+/// The key of owner tags (`owner:team-a`) when none is configured.
+pub const DEFAULT_OWNER_TAG_KEY: &str = "owner";
+/// The key of blueprint tags (`blueprint:vpc`) when none is configured.
+pub const DEFAULT_BLUEPRINT_TAG_KEY: &str = "blueprint";
+
+/// The largest TFE response body a driver hands to the core. A page of 100 workspaces with their
+/// runs is about 0.6 MB; anything far larger is not a TFE page, and refusing it before it is
+/// buffered bounds the memory a misbehaving server can take.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Every key, default and limit the shim and the frontend need, by name: the one source they read
+/// them from (through the bindings' `constants()`), so that none is retyped in JavaScript.
+pub fn constants() -> serde_json::Value {
+    let annotations: serde_json::Map<String, serde_json::Value> =
+        annotations::all().iter().map(|(name, key)| ((*name).to_owned(), (*key).into())).collect();
+    serde_json::json!({
+        "annotations": annotations,
+        "defaults": {
+            "baseUrl": DEFAULT_BASE_URL,
+            "owner": DEFAULT_OWNER,
+            "ownerTagKey": DEFAULT_OWNER_TAG_KEY,
+            "blueprintTagKey": DEFAULT_BLUEPRINT_TAG_KEY,
+        },
+        "limits": {
+            "maxResponseBytes": MAX_RESPONSE_BYTES,
+            "maxNotificationBytes": crate::notification::MAX_BODY_BYTES,
+        },
+    })
+}
+
 /// What a mapping needs beyond the documents. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -136,21 +166,24 @@ impl OrgContext {
             namespace,
             default_owner,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            owner_tag_key: options.owner_tag_key.clone().unwrap_or_else(|| "owner".to_owned()),
+            owner_tag_key: options.owner_tag_key.clone().unwrap_or_else(|| DEFAULT_OWNER_TAG_KEY.to_owned()),
             project_owners,
-            blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| "blueprint".to_owned()),
+            blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| DEFAULT_BLUEPRINT_TAG_KEY.to_owned()),
             previous_names: options.previous_names.clone(),
         })
     }
 }
 
 /// Parses and maps documents into entities.
+///
+/// Each document is parsed, folded into what is collected, and dropped before the next one is
+/// read, so memory holds one parsed document at a time, never the whole organization's.
 pub fn map_documents(documents: &[SourceDocument], options: &MapOptions) -> Result<Vec<Entity>, MapError> {
-    let parsed = documents
-        .iter()
-        .map(|d| parse_document(&d.name, &d.text).map(|doc| (d.name.as_str(), doc)))
-        .collect::<Result<Vec<_>, _>>()?;
-    map_parsed(parsed.iter().map(|(name, doc)| (*name, doc)), options)
+    let mut collected = Collected::default();
+    for d in documents {
+        collected.add(&d.name, &parse_document(&d.name, &d.text)?)?;
+    }
+    map_collected(&collected, options)
 }
 
 /// Everything an organization's documents hold, keyed by TFE id (so that a page read twice, or

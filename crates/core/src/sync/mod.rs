@@ -68,6 +68,11 @@ pub struct SyncConfig {
     /// newer one, so drift costs one request per changed assessment, not one per workspace.
     #[serde(default)]
     pub known_assessments: std::collections::BTreeMap<String, String>,
+    /// Read changed assessment results at all. The plugin does (it keeps what it read, so each
+    /// result is read once); a stateless run, such as the CLI's `sync`, would read every assessed
+    /// workspace every time, so it is off unless asked for.
+    #[serde(default)]
+    pub read_assessments: bool,
 }
 
 fn default_page_size() -> u32 {
@@ -533,6 +538,9 @@ impl SyncPlanner {
 
     /// Keeps the workspaces whose listed assessment is newer than the host knows.
     fn note_assessments(&mut self, listed: Vec<(String, String)>) {
+        if !self.config.read_assessments {
+            return;
+        }
         for (workspace_id, at) in listed {
             let known = self.config.known_assessments.get(&workspace_id).and_then(|k| crate::run::millis(k));
             let newer = crate::run::millis(&at).zip(known).is_none_or(|(listed, known)| listed > known);

@@ -447,6 +447,7 @@ fn a_sync_reads_only_the_assessments_newer_than_it_knows() {
             .to_string()
     };
     let mut config = config();
+    config.read_assessments = true;
     config.known_assessments = (0..7).map(|i| (format!("ws-{i:04}"), format!("2026-11-20T10:0{i}:00Z"))).collect();
     let mut planner = SyncPlanner::new(config).unwrap();
     let (mut now, mut asked) = (0, Vec::new());

@@ -4,6 +4,7 @@
 
 pub mod assessment;
 pub mod jsonapi;
+pub mod lenient;
 pub mod project;
 pub mod registry_module;
 pub mod run;

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use super::jsonapi::Resource;
-use super::workspace::VcsRepo;
+use super::lenient::{List, Text, ToOne, object};
+use super::workspace::{ObjectOr, VcsRepo, VcsRepoView};
 use crate::error::ParseError;
 
 /// A registry module: a blueprint template.
@@ -30,38 +31,62 @@ pub struct RegistryModule {
     pub organization: Option<String>,
 }
 
+object! {
+    /// The attributes of a registry module the catalog reads.
+    struct Attributes<'a> {
+        "name" => name: Text<'a>,
+        "namespace" => namespace: Text<'a>,
+        "provider" => provider: Text<'a>,
+        "registry-name" => registry_name: Text<'a>,
+        "status" => status: Text<'a>,
+        "version-statuses" => version_statuses: List<VersionStatus<'a>>,
+        "vcs-repo" => vcs_repo: ObjectOr<VcsRepoView<'a>>,
+    }
+}
+
+object! {
+    /// One `version-statuses[]` entry.
+    struct VersionStatus<'a> {
+        "version" => version: Text<'a>,
+        "status" => status: Text<'a>,
+    }
+}
+
+object! {
+    /// The relationships of a registry module the catalog reads.
+    struct Relationships<'a> {
+        "organization" => organization: ToOne<'a>,
+    }
+}
+
 impl RegistryModule {
     /// Reads a module from a `registry-modules` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
-        let required = |key: &str| {
-            r.attr_text(key).map(str::to_owned).ok_or_else(|| ParseError::BadResource {
+        let a: Attributes = r.attributes.view();
+        let rel: Relationships = r.relationships.view();
+        let required = |key: &str, value: &Text| {
+            value.owned().ok_or_else(|| ParseError::BadResource {
                 document: document.to_owned(),
                 resource: format!("registry-modules/{}", r.id),
                 reason: format!("attribute `{key}` is missing or not a non-empty string"),
             })
         };
-        let versions = r
-            .attributes
-            .get("version-statuses")
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(|v| {
-                        Some((v.get("version")?.as_str()?.to_owned(), v.get("status")?.as_str()?.to_owned()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let versions = a
+            .version_statuses
+            .0
+            .iter()
+            .filter_map(|v| Some((v.version.get()?.to_owned(), v.status.get()?.to_owned())))
+            .collect();
         Ok(RegistryModule {
             id: r.id.clone(),
-            name: required("name")?,
-            namespace: required("namespace")?,
-            provider: required("provider")?,
-            registry_name: r.attr_text("registry-name").unwrap_or("private").to_owned(),
-            status: r.attr_text("status").map(str::to_owned),
+            name: required("name", &a.name)?,
+            namespace: required("namespace", &a.namespace)?,
+            provider: required("provider", &a.provider)?,
+            registry_name: a.registry_name.non_empty().unwrap_or("private").to_owned(),
+            status: a.status.owned(),
             versions,
-            vcs_repo: r.attr_object("vcs-repo").map(VcsRepo::from_object),
-            organization: r.relationship_id("organization").map(str::to_owned),
+            vcs_repo: VcsRepo::from_view(&a.vcs_repo.0),
+            organization: rel.organization.id().map(str::to_owned),
         })
     }
 

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::jsonapi::Resource;
+use super::lenient::{Bool, Flag, StrMap, Text, ToOne, object};
 use crate::error::ParseError;
 
 /// A run. Only `id` and `status` are required; an unknown status is kept verbatim.
@@ -36,32 +35,52 @@ pub struct Run {
     pub workspace_id: Option<String>,
 }
 
+object! {
+    /// The attributes of a run the catalog reads.
+    struct Attributes<'a> {
+        "status" => status: Text<'a>,
+        "created-at" => created_at: Text<'a>,
+        "status-timestamps" => status_timestamps: StrMap,
+        "message" => message: Text<'a>,
+        "source" => source: Text<'a>,
+        "trigger-reason" => trigger_reason: Text<'a>,
+        "is-destroy" => is_destroy: Flag,
+        "plan-only" => plan_only: Flag,
+        "has-changes" => has_changes: Flag,
+        "auto-apply" => auto_apply: Bool,
+    }
+}
+
+object! {
+    /// The relationships of a run the catalog reads.
+    struct Relationships<'a> {
+        "workspace" => workspace: ToOne<'a>,
+    }
+}
+
 impl Run {
     /// Reads a run from a `runs` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
-        let status = r.attr_text("status").ok_or_else(|| ParseError::BadResource {
+        let a: Attributes = r.attributes.view();
+        let rel: Relationships = r.relationships.view();
+        let status = a.status.non_empty().ok_or_else(|| ParseError::BadResource {
             document: document.to_owned(),
             resource: format!("runs/{}", r.id),
             reason: "attribute `status` is missing or not a non-empty string".to_owned(),
         })?;
-        let text = |key: &str| r.attr_text(key).map(str::to_owned);
-        let status_timestamps = r
-            .attr_object("status-timestamps")
-            .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned()))).collect())
-            .unwrap_or_default();
         Ok(Run {
             id: r.id.clone(),
             status: status.to_owned(),
-            created_at: text("created-at"),
-            status_timestamps,
-            message: text("message"),
-            source: text("source"),
-            trigger_reason: text("trigger-reason"),
-            is_destroy: r.attr_bool("is-destroy"),
-            plan_only: r.attr_bool("plan-only"),
-            has_changes: r.attr_bool("has-changes"),
-            auto_apply: r.attributes.get("auto-apply").and_then(Value::as_bool),
-            workspace_id: r.relationship_id("workspace").map(str::to_owned),
+            created_at: a.created_at.owned(),
+            status_timestamps: a.status_timestamps.0,
+            message: a.message.owned(),
+            source: a.source.owned(),
+            trigger_reason: a.trigger_reason.owned(),
+            is_destroy: a.is_destroy.0,
+            plan_only: a.plan_only.0,
+            has_changes: a.has_changes.0,
+            auto_apply: a.auto_apply.0,
+            workspace_id: rel.workspace.id().map(str::to_owned),
         })
     }
 

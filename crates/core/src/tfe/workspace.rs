@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::jsonapi::Resource;
+use super::lenient::{Count, Flag, List, Text, ToOne, object};
 use crate::error::ParseError;
 
 /// A workspace. Only `id` and `name` are required; everything else is optional because older TFE
@@ -75,49 +76,111 @@ impl VcsRepo {
             service_provider: field("service-provider"),
         }
     }
+
+    /// From the typed view; `None` when `vcs-repo` is not an object.
+    pub(crate) fn from_view(repo: &Option<VcsRepoView<'_>>) -> Option<Self> {
+        repo.as_ref().map(|r| VcsRepo {
+            identifier: r.identifier.owned(),
+            repository_http_url: r.repository_http_url.owned(),
+            branch: r.branch.owned(),
+            service_provider: r.service_provider.owned(),
+        })
+    }
+}
+
+object! {
+    /// `vcs-repo`, as read.
+    pub(crate) struct VcsRepoView<'a> {
+        "identifier" => identifier: Text<'a>,
+        "repository-http-url" => repository_http_url: Text<'a>,
+        "branch" => branch: Text<'a>,
+        "service-provider" => service_provider: Text<'a>,
+    }
+}
+
+/// An object member that may be anything else: `Some` only for an object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ObjectOr<T>(pub Option<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectOr<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Objects are read by `T`; anything else is skipped. `RawValue` tells the two apart
+        // without building a tree.
+        let raw = <&serde_json::value::RawValue>::deserialize(d)?;
+        Ok(ObjectOr(if raw.get().starts_with('{') { serde_json::from_str(raw.get()).ok() } else { None }))
+    }
+}
+
+object! {
+    /// The attributes of a workspace the catalog reads.
+    struct Attributes<'a> {
+        "name" => name: Text<'a>,
+        "description" => description: Text<'a>,
+        "tag-names" => tag_names: List<Text<'a>>,
+        "execution-mode" => execution_mode: Text<'a>,
+        "terraform-version" => terraform_version: Text<'a>,
+        "auto-apply" => auto_apply: Flag,
+        "resource-count" => resource_count: Count<false>,
+        "locked" => locked: Flag,
+        "assessments-enabled" => assessments_enabled: Flag,
+        "last-assessment-result-at" => last_assessment_result_at: Text<'a>,
+        "vcs-repo" => vcs_repo: ObjectOr<VcsRepoView<'a>>,
+        "working-directory" => working_directory: Text<'a>,
+        "source" => source: Text<'a>,
+        "source-name" => source_name: Text<'a>,
+        "source-url" => source_url: Text<'a>,
+    }
+}
+
+object! {
+    /// The relationships of a workspace the catalog reads.
+    struct Relationships<'a> {
+        "organization" => organization: ToOne<'a>,
+        "project" => project: ToOne<'a>,
+        "current-run" => current_run: ToOne<'a>,
+        "latest-run" => latest_run: ToOne<'a>,
+    }
+}
+
+object! {
+    /// The links of a workspace the catalog reads.
+    struct Links<'a> {
+        "self-html" => self_html: Text<'a>,
+    }
 }
 
 impl Workspace {
     /// Reads a workspace from a `workspaces` resource.
     pub fn from_resource(document: &str, r: &Resource) -> Result<Self, ParseError> {
-        let name = r.attr_text("name").ok_or_else(|| ParseError::BadResource {
+        let a: Attributes = r.attributes.view();
+        let rel: Relationships = r.relationships.view();
+        let links: Links = r.links.view();
+        let name = a.name.non_empty().ok_or_else(|| ParseError::BadResource {
             document: document.to_owned(),
             resource: format!("workspaces/{}", r.id),
             reason: "attribute `name` is missing or not a non-empty string".to_owned(),
         })?;
-        let text = |key: &str| r.attr_text(key).map(str::to_owned);
         Ok(Workspace {
             id: r.id.clone(),
             name: name.to_owned(),
-            organization: r.relationship_id("organization").map(str::to_owned),
-            description: text("description"),
-            tag_names: string_list(r.attributes.get("tag-names")),
-            execution_mode: text("execution-mode"),
-            terraform_version: text("terraform-version"),
-            auto_apply: r.attr_bool("auto-apply"),
-            resource_count: r.attributes.get("resource-count").and_then(Value::as_u64),
-            locked: r.attr_bool("locked"),
-            assessments_enabled: r.attr_bool("assessments-enabled"),
-            last_assessment_result_at: text("last-assessment-result-at"),
-            vcs_repo: r.attr_object("vcs-repo").map(VcsRepo::from_object),
-            working_directory: text("working-directory"),
-            source: text("source"),
-            source_name: text("source-name"),
-            source_url: text("source-url"),
-            project_id: r.relationship_id("project").map(str::to_owned),
-            current_run_id: r
-                .relationship_id("current-run")
-                .or_else(|| r.relationship_id("latest-run"))
-                .map(str::to_owned),
-            self_html: r.link("self-html").map(str::to_owned),
+            organization: rel.organization.id().map(str::to_owned),
+            description: a.description.owned(),
+            tag_names: a.tag_names.0.iter().filter_map(Text::owned).collect(),
+            execution_mode: a.execution_mode.owned(),
+            terraform_version: a.terraform_version.owned(),
+            auto_apply: a.auto_apply.0,
+            resource_count: a.resource_count.0,
+            locked: a.locked.0,
+            assessments_enabled: a.assessments_enabled.0,
+            last_assessment_result_at: a.last_assessment_result_at.owned(),
+            vcs_repo: VcsRepo::from_view(&a.vcs_repo.0),
+            working_directory: a.working_directory.owned(),
+            source: a.source.owned(),
+            source_name: a.source_name.owned(),
+            source_url: a.source_url.owned(),
+            project_id: rel.project.id().map(str::to_owned),
+            current_run_id: rel.current_run.id().or_else(|| rel.latest_run.id()).map(str::to_owned),
+            self_html: links.self_html.get().map(str::to_owned),
         })
     }
-}
-
-/// The strings of a JSON array; anything else (absent, `null`, non-strings) is dropped.
-fn string_list(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default()
 }
