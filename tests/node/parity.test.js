@@ -35,7 +35,7 @@ test('a trap in the core fails that one call with a clear error, and the next ca
     return true;
   });
   // A fresh instance answers, and planners made after the trap work.
-  assert.equal(core.needsFetch(null), true);
+  assert.equal(core.needsFetch(null, 0), true);
   const fresh = new core.SyncPlanner({ organization: 'acme', baseUrl: 'https://tfe.example' });
   assert.equal(fresh.poll(0).type, 'request');
   fresh.free();
