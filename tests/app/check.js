@@ -113,7 +113,8 @@ async function main() {
     await page.goto(`${BASE}/catalog/default/component/payments`);
     // Our card's fields (the only ones on the page marked data-field), for the service's workspace.
     const field = label => page.locator(`[data-field="${label}"]`);
-    await page.getByRole('link', { name: new RegExp(`^${name}\\b`) }).waitFor({ timeout: TIMEOUT });
+    // Our card's workspace link (the page's "Depends on resources" card links it too).
+    await page.getByRole('link', { name: new RegExp(`^${name}\\b`) }).first().waitFor({ timeout: TIMEOUT });
     await field('Status').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
     await field('Run').getByText(run.id).waitFor({ timeout: TIMEOUT });
     await field('Who').getByText('fake-user').waitFor({ timeout: TIMEOUT });
