@@ -197,7 +197,11 @@ async function main() {
   process.exit(0);
 }
 
-main().catch(e => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { syncTable };
+
+if (require.main === module) {
+  main().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
+}

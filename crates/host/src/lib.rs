@@ -30,7 +30,19 @@ impl Core {
     pub fn map(&mut self, request: &core::MapRequest) -> Result<Result<String, String>, guest::GuestError> {
         match self {
             Core::Native => Ok(core::map_request(request).map_err(|e| e.to_string())),
-            Core::Wasm(guest) => guest.map(request),
+            // Document by document, each text as raw bytes: never escaped into one JSON request.
+            Core::Wasm(_) => {
+                let mut mapping = match self.mapping(&request.options, request.format)? {
+                    Ok(mapping) => mapping,
+                    Err(message) => return Ok(Err(message)),
+                };
+                for d in &request.documents {
+                    if let Err(message) = mapping.add(&d.name, &d.text)? {
+                        return Ok(Err(message));
+                    }
+                }
+                mapping.finish()
+            }
         }
     }
 }
