@@ -4,9 +4,14 @@
 // different deployments.
 
 class PluginClient {
-  constructor({ discovery, auth }) {
+  constructor({ discovery, auth, lifecycle }) {
     this.discovery = discovery;
     this.auth = auth;
+    /** Set once the backend stops: a failed call then is the shutdown, not a problem to report. */
+    this.stopping = false;
+    lifecycle?.addShutdownHook(() => {
+      this.stopping = true;
+    });
   }
 
   async get(path) {

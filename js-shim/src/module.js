@@ -21,10 +21,11 @@ const catalogModuleTerraform = createBackendModule({
         logger: coreServices.logger,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, auth, discovery, events }) {
-        const plugin = new PluginClient({ discovery, auth });
+      async init({ catalog, config, logger, auth, discovery, lifecycle, events }) {
+        const plugin = new PluginClient({ discovery, auth, lifecycle });
         catalog.addProcessor(new TerraformServiceProcessor({ plugin, logger }));
         for (const provider of TerraformEntityProvider.fromConfig(config, { logger, events, plugin })) {
           catalog.addEntityProvider(provider);

@@ -26,7 +26,16 @@ class TerraformServiceProcessor {
       if (key) emit(processingResult.refresh(key));
     }
     const q = encodeURIComponent(JSON.stringify(selectors));
-    const { resolved } = await this.plugin.get(`/internal/workspaces?selectors=${q}`);
+    let resolved;
+    try {
+      ({ resolved } = await this.plugin.get(`/internal/workspaces?selectors=${q}`));
+    } catch (e) {
+      // While the backend stops, the plugin refuses requests: leave the entity as it is rather
+      // than report a processing error nobody can act on. Otherwise the error stands (the
+      // catalog keeps the entity's last good state and shows the error).
+      if (this.plugin.stopping) return entity;
+      throw e;
+    }
     const { relations, warnings } = core.serviceRelations(entity, resolved);
     for (const relation of relations) emit(processingResult.relation(relation));
     if (warnings.length === 0) return entity;
