@@ -1,6 +1,6 @@
 'use strict';
-// The project's one fake TFE: an HTTP server faithful to the API facts in
-// shared/reference/tfe-api.md (JSON:API documents, absolute pagination links, Bearer auth with
+// The project's one fake TFE: an HTTP server faithful to TFE's API v2 (JSON:API documents,
+// absolute pagination links, Bearer auth with
 // 401/404 semantics, 30 requests/second per token and 30/minute on run lists with real 429
 // headers and body), with faults on demand. Used by every test, the demo and the benchmarks.
 //

@@ -1,7 +1,7 @@
 //! Which hosts the plugin talks to. The token goes only to the configured TFE host, over https
 //! unless the configuration explicitly allows plain HTTP (tests and local fakes); plan logs are
 //! read only from that host or from TFE's documented archivist host, on the same terms. URLs are
-//! parsed by the WHATWG rules, the ones the Node and reqwest clients apply, and the checked URL is
+//! parsed by the WHATWG rules, the ones the hosts' HTTP clients apply, and the checked URL is
 //! returned in its parsed form so that the host fetches exactly what was checked.
 
 use thiserror::Error;

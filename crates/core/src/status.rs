@@ -61,7 +61,7 @@ enum Kind {
 }
 
 /// Every known status. Sources: TFE run docs, go-tfe's OpenAPI enum and constants, and the
-/// `meta.status-counts` keys of recorded traffic (see shared/reference/tfe-api.md §1).
+/// `meta.status-counts` keys of recorded traffic.
 const STATUSES: &[(&str, Kind)] = &[
     ("pending", Kind::Running),
     ("fetching", Kind::Running),
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn every_status_of_the_reference_is_known() {
-        // The 39 values of shared/reference/tfe-api.md §1, written out again on purpose: the table
+        // The 39 statuses TFE documents, written out again on purpose: the table
         // above must not silently lose one.
         let reference = "pending fetching fetching_completed pre_plan_running pre_plan_completed \
             pre_plan_awaiting_decision queuing plan_queued planning planned cost_estimating \

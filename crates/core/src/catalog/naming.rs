@@ -1,5 +1,5 @@
 //! Names, namespaces, tags and refs that pass Backstage's validators
-//! (`@backstage/catalog-model` 1.10: see shared/reference/backstage-entity-rules.md §2–3).
+//! (`@backstage/catalog-model` 1.10: the name, namespace and tag rules of its `KubernetesValidatorFunctions`).
 //!
 //! One rule per concept, used by every mapping: an entity name keeps the TFE name whenever it is
 //! already valid, so that people recognise it; anything changed or shortened carries a short hash
