@@ -43,6 +43,8 @@ export PATH=$WORK/bin:$NODE_HOME/bin:$PATH
 export COREPACK_NPM_REGISTRY=${REGISTRY%/} COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 export npm_config_nodedir=$NODE_HOME
 export YARN_ENABLE_GLOBAL_CACHE=true YARN_GLOBAL_FOLDER=$CACHE/yarn YARN_ENABLE_TELEMETRY=0 YARN_ENABLE_PROGRESS_BARS=0
+# Yarn makes installs immutable when CI is set; a freshly generated app has no lockfile yet to keep.
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 corepack enable --install-directory "$WORK/bin" yarn
 
 step "generating an app with @backstage/create-app@$CREATE_APP_VERSION on Node $(node --version)"
