@@ -84,11 +84,7 @@ impl PortSession {
             Err(e) => return Input::TransportError { id: request.id, message: e.to_string() },
         };
         let status = response.status().as_u16();
-        let headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-            .collect();
+        let headers = crate::sync::header_pairs(&response);
         let mut body = match response.text().await {
             Ok(body) => body,
             Err(e) => return Input::TransportError { id: request.id, message: format!("body cut short: {e}") },

@@ -118,11 +118,7 @@ async fn perform(client: &reqwest::Client, request: &Value, token: &str) -> Valu
         Err(e) => return json!({"type": "transportError", "id": id, "message": e.to_string()}),
     };
     let status = response.status().as_u16();
-    let headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
+    let headers = header_pairs(&response);
     match response.text().await {
         Ok(body) => {
             json!({"type": "response", "id": id, "status": status, "headers": headers, "body": body})
@@ -131,6 +127,12 @@ async fn perform(client: &reqwest::Client, request: &Value, token: &str) -> Valu
             json!({"type": "transportError", "id": id, "message": format!("body cut short: {e}")})
         }
     }
+}
+
+/// A response's headers as the core's planners take them: `(name, value)` pairs, values that are
+/// not text read as empty.
+pub(crate) fn header_pairs(response: &reqwest::Response) -> Vec<(String, String)> {
+    response.headers().iter().map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned())).collect()
 }
 
 /// A spinner on a terminal; plain log lines otherwise.
