@@ -73,12 +73,23 @@ class StateStore {
    * Merges one fact into a workspace's state. Resolves with the new state, or null when the core
    * says nothing changes (or the workspace is unknown and the fact cannot create it).
    */
-  async mergeFact(organization, workspaceId, fact) {
+  mergeFact(organization, workspaceId, fact) {
+    return this.mergeInto(this.knex, organization, workspaceId, fact);
+  }
+
+  /**
+   * The one conditional merge: read the row (or start from `row`, when the caller just read it;
+   * null: known absent), ask the core, write only if the row is still the one read, else read
+   * again. Resolves with the written state, or null when nothing changes.
+   */
+  async mergeInto(trx, organization, workspaceId, fact, row) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const row = await this.knex(WORKSPACES).where({ organization, workspace_id: workspaceId }).first();
+      if (row === undefined || attempt > 0) {
+        row = (await trx(WORKSPACES).where({ organization, workspace_id: workspaceId }).first()) ?? null;
+      }
       const next = core.mergeWorkspace(row ? JSON.parse(row.state) : null, fact);
       if (!next) return null;
-      if (await this.writeWorkspace(this.knex, organization, workspaceId, row, next)) return next;
+      if (await this.writeWorkspace(trx, organization, workspaceId, row, next)) return next;
     }
     throw new Error(`could not merge a fact into workspace ${workspaceId}: too much contention`);
   }
@@ -121,18 +132,7 @@ class StateStore {
       );
       let changed = 0;
       for (const { id, entity } of workspaces) {
-        const fact = { type: 'synced', entity };
-        let row = rows.get(id);
-        for (let attempt = 0; ; attempt++) {
-          const next = core.mergeWorkspace(row ? JSON.parse(row.state) : null, fact);
-          if (!next) break;
-          if (await this.writeWorkspace(trx, organization, id, row, next)) {
-            changed++;
-            break;
-          }
-          if (attempt >= MAX_ATTEMPTS) throw new Error(`could not merge workspace ${id}: too much contention`);
-          row = await trx(WORKSPACES).where({ organization, workspace_id: id }).first();
-        }
+        if (await this.mergeInto(trx, organization, id, { type: 'synced', entity }, rows.get(id) ?? null)) changed++;
         rows.delete(id);
       }
       const removed = [...rows.keys()];
