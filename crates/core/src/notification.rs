@@ -77,7 +77,7 @@ pub enum WebhookAuth<'a> {
 #[non_exhaustive]
 pub enum NotificationError {
     /// The organization in the URL is not configured.
-    #[error("no organization {0} is configured")]
+    #[error("no organization {} is configured", crate::error::shown(.0))]
     UnknownOrganization(String),
     /// The organization has no webhook token and unsigned notifications are not allowed.
     #[error(
@@ -96,7 +96,7 @@ pub enum NotificationError {
     #[error(transparent)]
     Parse(#[from] ParseError),
     /// A verified notification about another organization than the one whose token verified it.
-    #[error("a notification for organization {expected} names organization {}", found.as_deref().unwrap_or("(none)"))]
+    #[error("a notification for organization {expected} names organization {}", crate::error::shown(found.as_deref().unwrap_or("(none)")))]
     OrganizationMismatch {
         /// The organization in the URL, whose token verified the body.
         expected: String,

@@ -39,7 +39,7 @@ pub enum OriginError {
         what: String,
     },
     /// A plan log URL on a host the plugin does not trust.
-    #[error("{what} points at host {host}, which is neither the configured TFE host nor its archivist")]
+    #[error("{what} points at host {}, which is neither the configured TFE host nor its archivist", crate::error::shown(.host))]
     ForeignHost {
         /// Which URL.
         what: String,

@@ -28,6 +28,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::shown;
 use crate::sync::{Input, RetryPolicy, header};
 
 /// How to talk to Port.
@@ -74,13 +75,13 @@ pub enum PortError {
         status: u16,
     },
     /// A fresh token was refused.
-    #[error("Port refused a fresh token for {url} (401)")]
+    #[error("Port refused a fresh token for {} (401)", shown(.url))]
     Unauthorized {
         /// The request.
         url: String,
     },
     /// A request kept failing.
-    #[error("gave up on {url} after {attempts} attempts: {last}")]
+    #[error("gave up on {} after {attempts} attempts: {}", shown(.url), shown(.last))]
     RetriesExhausted {
         /// The request.
         url: String,
@@ -90,7 +91,7 @@ pub enum PortError {
         last: String,
     },
     /// An answer the job cannot go on from.
-    #[error("{method} {url} answered {status}: {message}")]
+    #[error("{method} {} answered {status}: {}", shown(.url), shown(.message))]
     UnexpectedStatus {
         /// Method.
         method: String,
@@ -108,7 +109,7 @@ pub enum PortError {
         budget_ms: u64,
     },
     /// The host handed in something the planner did not ask for.
-    #[error("unexpected input: {0}")]
+    #[error("unexpected input: {}", shown(.0))]
     UnexpectedInput(String),
 }
 
