@@ -63,7 +63,12 @@ fn check_scheme(what: &str, url: &Url, allow_insecure_http: bool) -> Result<(), 
 /// The configured TFE base URL, checked: https (or http when explicitly allowed), a host, no
 /// user info, query or fragment. Returns it without a trailing slash.
 pub fn check_base_url(base_url: &str, allow_insecure_http: bool) -> Result<String, OriginError> {
-    let what = "baseUrl";
+    check_api_url("baseUrl", base_url, allow_insecure_http)
+}
+
+/// The base URL of an API that receives a credential (TFE's, Port's), by the same rule as
+/// [`check_base_url`]; `what` names the setting in the error.
+pub fn check_api_url(what: &str, base_url: &str, allow_insecure_http: bool) -> Result<String, OriginError> {
     let url = parse(what, base_url)?;
     check_scheme(what, &url, allow_insecure_http)?;
     let plain = url.host_str().is_some_and(|h| !h.is_empty())

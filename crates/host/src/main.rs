@@ -134,7 +134,8 @@ struct TfeArgs {
     /// Run the sync planner natively instead of in wasmtime.
     #[arg(long)]
     native: bool,
-    /// Accept an http:// --url (the token then travels in clear text): only for a local test server.
+    /// Accept an http:// --url (and --port-url): the credentials then travel in clear text; only
+    /// for a local test server.
     #[arg(long)]
     allow_insecure_http: bool,
 }
@@ -257,7 +258,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 tfe_token,
                 native: tfe.native,
             };
-            let session = port_session(&port)?;
+            let session = port_session(&port, tfe.allow_insecure_http)?;
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(tfe_catalog_host::serve::serve(settings, session))?;
             Ok(ExitCode::SUCCESS)
@@ -397,14 +398,16 @@ fn jitter_seed() -> u64 {
     std::process::id() as u64 ^ nanos
 }
 
-fn port_session(port: &PortArgs) -> Result<tfe_catalog_host::port::PortSession> {
+/// The Port session of `port`. Its URL is held to https by the rule of TFE's (the client secret
+/// and tokens travel to it), and `--allow-insecure-http` relaxes both.
+fn port_session(port: &PortArgs, allow_insecure_http: bool) -> Result<tfe_catalog_host::port::PortSession> {
     let read = |name: &str| {
         let value = std::env::var(name).with_context(|| format!("environment variable {name} is not set"))?;
         anyhow::ensure!(!value.is_empty(), "environment variable {name} is empty");
         Ok(value)
     };
     let config = tfe_catalog_core::port::planner::PortConfig {
-        base_url: port.port_url.clone(),
+        base_url: tfe_catalog_core::origin::check_api_url("--port-url", &port.port_url, allow_insecure_http)?,
         requests_per_second: port.requests_per_second,
         seed: jitter_seed(),
         ..Default::default()
@@ -431,7 +434,7 @@ fn port(command: PortCommand) -> Result<ExitCode> {
         }
         PortCommand::Push { tfe, port, dry_run, json } => {
             let (config, token) = tfe_settings(&tfe)?;
-            let mut session = port_session(&port)?;
+            let mut session = port_session(&port, tfe.allow_insecure_http)?;
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             let outcome =
                 runtime.block_on(tfe_catalog_host::port::push(&mut session, config, &token, tfe.native, dry_run))?;

@@ -156,4 +156,16 @@ fn tokens_and_urls_are_checked_before_anything_is_sent() {
     assert!(!http.status.success());
     assert!(String::from_utf8_lossy(&http.stderr).contains("--url: baseUrl must use https (http:// given)"));
     // (tests/node/sync-yaml.test.js syncs from the fake TFE over http with --allow-insecure-http.)
+    // Port's URL receives the client secret: the same rule, checked before TFE is read.
+    let port = Command::new(env!("CARGO_BIN_EXE_tfe-catalog"))
+        .args(["port", "push", "--url", "https://127.0.0.1:1", "--org", "acme", "--token-env", "TOKEN"])
+        .args(["--port-url", "http://127.0.0.1:1"])
+        .env("TOKEN", "t")
+        .env("PORT_CLIENT_ID", "id")
+        .env("PORT_CLIENT_SECRET", "secret")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&port.stderr);
+    assert!(!port.status.success());
+    assert!(stderr.contains("--port-url must use https (http:// given)"), "{stderr}");
 }
