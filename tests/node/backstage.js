@@ -37,6 +37,16 @@ async function startBackstage({ databaseId, config, features = [], knex: shared 
     ],
   });
   const baseUrl = `http://localhost:${backend.server.address().port}`;
+  // The catalog's processing engine schedules its orphan cleanup from a startup hook without waiting:
+  // the scheduler then migrates its tables, registers a shutdown hook and starts a worker. A backend
+  // stopped before that lands (slow on PostgreSQL) rejects after its test has ended ("Attempted to add
+  // shutdown hook after shutdown", or a query aborted when the test database is dropped), so a test
+  // gets its backend once the catalog's scheduled task is there.
+  await eventually(
+    async () => (await getJson(`${baseUrl}/api/catalog/.backstage/scheduler/v1/tasks`)).tasks
+      .some(t => t.taskId === 'catalog_orphan_cleanup'),
+    { what: "the catalog's scheduled orphan cleanup" },
+  );
   return { backend, baseUrl, knex };
 }
 
