@@ -40,7 +40,9 @@ for (const databaseId of databaseIds()) {
         databaseId,
         config: {
           catalog: {
-            processingInterval: { seconds: 1 },
+            // Long enough that only the plugin's refresh of the service (its refresh keys, after a
+            // webhook) can bring its new health within the test's time.
+            processingInterval: { minutes: 10 },
             locations: [{ type: 'file', target: path.join(dir, 'catalog-info.yaml') }],
           },
           terraform: {
