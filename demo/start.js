@@ -56,6 +56,8 @@ or curl:
   curl -s '${base}/api/catalog/entities/by-name/resource/acme/${sample}'
   curl -s '${base}/api/catalog/entity-facets?facet=metadata.annotations.terraform.io/run-status-bucket'
   curl -s '${base}/api/terraform/entity/component/default/payments/status'
+  curl -s '${base}/api/catalog/entities?filter=metadata.annotations.terraform.io/health=failure&fields=kind,metadata.name'
+  curl -s '${base}/api/catalog/entities?filter=metadata.annotations.terraform.io/blueprint-outdated=true&fields=kind,metadata.name'
   curl -s '${base}/api/terraform/health'
 
 Send a signed test notification (as TFE's "Send a test" does; the webhook token is ${webhookToken}):

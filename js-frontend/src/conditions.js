@@ -1,14 +1,15 @@
 // For `<EntitySwitch.Case if={...}>`: which entity pages have something to show.
 const has = (entity, key) => Boolean(entity?.metadata?.annotations?.[key]);
 
-/** A service annotated with workspaces (either annotation set), or a workspace Resource. */
+/** A service annotated with workspaces (either annotation set), a workspace Resource, or a TFE project's System. */
 export function isTerraformAvailable(entity) {
   const organization = has(entity, 'terraform.io/organization') || has(entity, 'terraform/organization');
   const workspace =
     has(entity, 'terraform.io/workspace-id') ||
     has(entity, 'terraform/workspace') ||
     has(entity, 'terraform/workspaces');
-  return organization && workspace;
+  const project = entity?.kind === 'System' && has(entity, 'terraform.io/project-id');
+  return organization && (workspace || project);
 }
 
 /** A blueprint template (a private registry module). */

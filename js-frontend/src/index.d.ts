@@ -37,7 +37,15 @@ export interface TerraformWorkspaceStatus {
   run?: TerraformRunStatus | null;
   summary?: TerraformRunSummary | null;
   drift?: { state?: string; resourcesDrifted?: string; assessedAt?: string } | null;
-  blueprint?: { path: string; version?: string | null; entityRef?: string | null } | null;
+  blueprint?: {
+    path: string;
+    version?: string | null;
+    entityRef?: string | null;
+    /** The version it could move to (the template's newest usable version for it). */
+    latestVersion?: string | null;
+    /** Behind `latestVersion`; null when its version is unknown or not a semantic version. */
+    outdated?: boolean | null;
+  } | null;
   links: { workspace?: string; run?: string; [name: string]: string | undefined };
 }
 
@@ -54,6 +62,15 @@ export interface TerraformEntityStatus {
   entityRef: string;
   workspaces: TerraformWorkspaceStatus[];
   problems: TerraformSyncProblem[];
+  /** The infrastructure health of these workspaces: worst current bucket, drift, blueprint upgrades. */
+  health?: TerraformHealth;
+}
+
+/** One infrastructure health (of a service's or a System's workspaces). */
+export interface TerraformHealth {
+  bucket?: TerraformStatusBucket | null;
+  drifted?: boolean | null;
+  blueprintUpgrades: { workspace: string; path: string; version: string; latest: string }[];
 }
 
 /** A run of `GET /organizations/:org/workspaces/:names/runs` (the GlobalLogic card's shape). */
@@ -116,7 +133,7 @@ export declare const EntityTerraformBlueprintCard: (props: TerraformCardProps) =
 /** An entity tab: the workspaces' status, their run history and plan logs. */
 export declare const EntityTerraformContent: (props: { pollIntervalMs?: number }) => JSX.Element;
 
-/** A service annotated with workspaces (either annotation set), or a workspace Resource. */
+/** A service annotated with workspaces (either annotation set), a workspace Resource, or a TFE project's System. */
 export declare function isTerraformAvailable(entity: Entity): boolean;
 /** A blueprint template (a private registry module). */
 export declare function isTerraformBlueprint(entity: Entity): boolean;

@@ -38,14 +38,20 @@ class TerraformServiceProcessor {
     }
     const { relations, warnings } = core.serviceRelations(entity, resolved);
     for (const relation of relations) emit(processingResult.relation(relation));
-    if (warnings.length === 0) return entity;
+    // Health, drift and blueprint upgrades of the workspaces it runs on (filterable in the catalog).
+    const infrastructure = core.serviceInfrastructure(resolved);
+    if (warnings.length === 0 && Object.keys(infrastructure).length === 0) return entity;
     const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
     for (const warning of warnings) this.logger.warn(`${ref}: ${warning}`);
     return {
       ...entity,
       metadata: {
         ...entity.metadata,
-        annotations: { ...entity.metadata.annotations, [WARNINGS_ANNOTATION]: warnings.join('; ') },
+        annotations: {
+          ...entity.metadata.annotations,
+          ...infrastructure,
+          ...(warnings.length ? { [WARNINGS_ANNOTATION]: warnings.join('; ') } : {}),
+        },
       },
     };
   }

@@ -191,13 +191,16 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     const rows = [];
     for (const selector of selectors) rows.push(...(await store.select(selector)));
     const workspaces = [];
+    const rendered = [];
     for (const ws of await readable(req, rows)) {
       const runId = ws.state.run?.runId;
       const record = runId ? await store.run(ws.organization, runId) : null;
-      workspaces.push(core.workspaceStatus(core.renderWorkspace(ws.state), record));
+      rendered.push(core.renderWorkspace(ws.state));
+      workspaces.push(core.workspaceStatus(rendered.at(-1), record));
     }
     const problems = await problemsOf(selectors.map(s => s.organization), credentials);
-    res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems });
+    const health = core.infrastructureHealth(rendered);
+    res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems, health });
   });
 
   // A drop-in backend for the GlobalLogic Terraform frontend (@globallogicuki/backstage-plugin-terraform):
@@ -258,14 +261,25 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     await fromService(req);
     const { organization } = req.params;
     const { workspaceIds, cursor } = await store.changesSince(organization, Number(req.query.since ?? 0));
-    res.json({ entities: await store.renderWorkspaces(organization, workspaceIds), cursor });
+    res.json({ ...(await renderChanged(organization, workspaceIds)), cursor });
   });
 
   router.get('/internal/organizations/:organization/workspaces/:ids/entities', async (req, res) => {
     await fromService(req);
     const ids = req.params.ids.split(',').filter(Boolean);
-    res.json({ entities: await store.renderWorkspaces(req.params.organization, ids) });
+    res.json(await renderChanged(req.params.organization, ids));
   });
+
+  /**
+   * Changed workspaces' entities, their Systems (whose health follows them), and the refresh
+   * keys of the services running on them (whose health and blueprint annotations follow them too).
+   */
+  async function renderChanged(organization, workspaceIds) {
+    const workspaces = await store.renderWorkspaces(organization, workspaceIds);
+    const systems = await store.renderSystemsOf(organization, workspaceIds);
+    const refreshKeys = workspaceIds.length ? await store.refreshKeys(organization, workspaceIds) : [];
+    return { entities: [...workspaces, ...systems], refreshKeys };
+  }
 
   // The service processor's lookups: [{selector, found: [{kind, namespace, name}]}].
   router.get('/internal/workspaces', async (req, res) => {
@@ -278,12 +292,13 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     }
     const resolved = [];
     for (const selector of selectors) {
-      const found = (await store.select(selector)).map(row => {
+      const rows = await store.select(selector);
+      const found = rows.map(row => {
         const [kind, rest] = row.entity_ref.split(':');
         const [namespace, name] = rest.split('/');
         return { kind, namespace, name };
       });
-      resolved.push({ selector, found });
+      resolved.push({ selector, found, workspaces: rows.map(row => core.renderWorkspace(row.state)) });
     }
     res.json({ resolved });
   });

@@ -25,6 +25,7 @@ function workspaceColumns(state) {
     entity_ref: entry.entityRef,
     current_run_id: entry.currentRunId ?? null,
     blueprint: entry.blueprint ?? null,
+    project_id: entry.projectId ?? null,
   };
 }
 
@@ -59,6 +60,7 @@ class StateStore {
     if (selector.workspaceId) q.andWhere({ workspace_id: selector.workspaceId });
     else if (selector.workspaceName) q.andWhere({ workspace_name: selector.workspaceName });
     else if (selector.blueprint) q.andWhere({ blueprint: selector.blueprint });
+    else if (selector.projectId) q.andWhere({ project_id: selector.projectId });
     else return [];
     return (await q).map(row => ({ ...row, state: JSON.parse(row.state) }));
   }
@@ -186,9 +188,29 @@ class StateStore {
       this.knex(ORGANIZATIONS).where({ organization }).first(),
     ]);
     if (!org?.model) return { entities: null, cursor };
-    const entities = JSON.parse(org.model);
-    for (const row of rows) entities.push(core.renderWorkspace(JSON.parse(row.state)));
-    return { entities, cursor };
+    const workspaces = rows.map(row => core.renderWorkspace(JSON.parse(row.state)));
+    return { entities: [...core.withSystemHealth(JSON.parse(org.model), workspaces), ...workspaces], cursor };
+  }
+
+  /**
+   * The Systems of these workspaces' projects, rendered with their health (a change of a
+   * workspace's run changes its System's): from the project's workspaces only, by the
+   * `project_id` column.
+   */
+  async renderSystemsOf(organization, workspaceIds) {
+    const projectIds = new Set();
+    for (const ids of chunks([...new Set(workspaceIds)], 500)) {
+      const rows = await this.knex(WORKSPACES).where({ organization }).whereIn('workspace_id', ids).whereNotNull('project_id').distinct('project_id');
+      for (const row of rows) projectIds.add(row.project_id);
+    }
+    const org = projectIds.size ? await this.knex(ORGANIZATIONS).where({ organization }).first() : null;
+    if (!org?.model) return [];
+    const members = [];
+    for (const ids of chunks([...projectIds], 500)) {
+      const rows = await this.knex(WORKSPACES).where({ organization }).whereIn('project_id', ids);
+      for (const row of rows) members.push(core.renderWorkspace(JSON.parse(row.state)));
+    }
+    return core.withSystemHealth(JSON.parse(org.model), members).filter(e => projectIds.has(core.entityIds(e).tfeId));
   }
 
   /** The rendered entities of these workspaces (those that still exist). */

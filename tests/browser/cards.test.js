@@ -216,3 +216,37 @@ test('TFE down and nothing cached: both cards show an error', async t => {
   await page.goto(`${app.url}/globallogic/catalog/default/component/payments`);
   await card(page, 'globallogic').getByText(/Terraform organization acme could not be read from TFE yet/).waitFor({ timeout: TIMEOUT });
 });
+
+test('service and System cards show the infrastructure health and an outdated blueprint; the blueprint card counts instances behind', async t => {
+  const org = generateOrganization({ name: 'acme', workspaces: 30, seed: 16 });
+  const blueprintTag = w => w.attributes['tag-names'].find(tag => tag.startsWith('blueprint:'));
+  const behind = org.workspaces.find(w => blueprintTag(w)?.endsWith('@1.0.0'));
+  assert.ok(behind, 'the generated organization has an instance on 1.0.0');
+  const moduleName = blueprintTag(behind).slice('blueprint:'.length).split('@')[0];
+  const module = org.modules.find(m => m.attributes.name === moduleName);
+  const latest = module.attributes['version-statuses'].map(v => v.version).find(v => v !== '1.0.0' && !v.includes('-'));
+  const behindCount = org.workspaces.filter(w => blueprintTag(w) === `blueprint:${moduleName}@1.0.0`).length;
+  const { fake, baseUrl, app, page, consoleErrors } = await start(t, {
+    org,
+    components: [{ name: 'payments', annotations: { 'terraform.io/organization': 'acme', 'terraform.io/workspace-id': behind.id } }],
+  });
+  await eventually(async () => (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' })).length === 30, { what: 'the sync' });
+  const errored = await FakeTfe.sendNotification(`${baseUrl}/api/terraform/notifications/acme`, fake.runNotification('acme', behind.id, 'errored'), 'h');
+  assert.equal(errored.status, 202);
+
+  await page.goto(`${app.url}/catalog/default/component/payments?poll=1000`);
+  const ours = card(page, 'tfe-catalog');
+  const field = label => ours.locator(`[data-field="${label}"]`);
+  await field('Infrastructure health').getByText('Failed').waitFor({ timeout: TIMEOUT });
+  await field('Blueprint').getByText(`outdated blueprint (1.0.0 → ${latest})`).waitFor({ timeout: TIMEOUT });
+
+  const system = (await queryEntities(baseUrl, { kind: 'resource', namespace: 'acme' })).find(e => e.metadata.name === behind.attributes.name).spec.system;
+  await page.goto(`${app.url}/catalog/acme/system/${system.split('/')[1]}?poll=0`);
+  await field('Infrastructure health').getByText('Failed').waitFor({ timeout: TIMEOUT });
+  await linkNamed(ours, behind.attributes.name).waitFor({ timeout: TIMEOUT });
+
+  await page.goto(`${app.url}/catalog/acme/component/${moduleName}-${module.attributes.provider}?poll=0`);
+  await ours.getByText(`${behindCount} instance${behindCount === 1 ? '' : 's'} behind`).waitFor({ timeout: TIMEOUT });
+  await ours.getByText(`1.0.0 → ${latest}`).first().waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(consoleErrors, []);
+});

@@ -286,6 +286,12 @@ function moduleResource({ id, name, provider, org, versions }) {
 }
 
 /**
+ * The versions blueprint tags name, in turn (by workspace index, so no draw of the PRNG changes):
+ * an older release (behind), none (unknown), the modules' pre-release (current for it).
+ */
+const INSTANCE_VERSIONS = ['@1.0.0', '', '@2.0.0-rc.1'];
+
+/**
  * An organization with `workspaces` generated workspaces, one project per 25 workspaces and one
  * registry module per 50 (blueprints that about a third of the workspaces instantiate). The same (name, workspaces, seed) always
  * gives the same data.
@@ -303,7 +309,8 @@ function generateOrganization({ name, workspaces = 10, seed = 1 }) {
     const moduleName = i < COMPONENTS.length ? component : `${component}-${i}`;
     org.modules.push(moduleResource({
       id: makeId('mod', rand), name: moduleName, provider: ['aws', 'google', 'azurerm'][i % 3], org: name,
-      versions: ['1.0.0', `1.${1 + (i % 4)}.0`],
+      // A pre-release beside the releases: never any instance's newest unless it is on it.
+      versions: ['1.0.0', `1.${1 + (i % 4)}.0`, '2.0.0-rc.1'],
     }));
   }
   for (let i = 0; i < workspaces; i++) {
@@ -326,7 +333,7 @@ function generateOrganization({ name, workspaces = 10, seed = 1 }) {
       tags: [
         team, `env:${wsName.split('-')[2]}`,
         ...(rand() < 0.2 ? ['Cost_Center=42'] : []),
-        ...(rand() < 0.35 ? [`blueprint:${pick(rand, org.modules).attributes.name}`] : []),
+        ...(rand() < 0.35 ? [`blueprint:${pick(rand, org.modules).attributes.name}${INSTANCE_VERSIONS[i % INSTANCE_VERSIONS.length]}`] : []),
         ...(rand() < 0.25 ? [`owner:team-${team}`] : []),
       ],
       description: rand() < 0.7 ? `${team} infrastructure` : null,

@@ -61,7 +61,7 @@ for (const databaseId of databaseIds()) {
       assert.ok(templates.every(c => c.metadata.annotations['terraform.io/template'] === 'true' && c.spec.type === 'terraform-blueprint'));
 
       // A workspace is partOf its project's system, dependsOn its blueprint, ownedBy its owner.
-      const blueprint = instance.attributes['tag-names'].find(tag => tag.startsWith('blueprint:')).split(':')[1];
+      const blueprint = instance.attributes['tag-names'].find(tag => tag.startsWith('blueprint:')).split(':')[1].split('@')[0];
       const module = acme.modules.find(m => m.attributes.name === blueprint);
       const templateRef = `component:acme/${blueprint}-${module.attributes.provider}`;
       const project = acme.projects.find(p => p.id === instance.relationships.project.data.id);

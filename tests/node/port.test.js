@@ -283,3 +283,31 @@ test('the fake Port answers as Port does: tokens, 422 for entities that do not m
   await new Promise(r => setTimeout(r, 1100));
   assert.equal((await call('GET', '/v1/blueprints/blueprint_instance', null, accessToken)).status, 401, 'the token expired');
 });
+
+test('instances say whether they are behind their blueprint and which version is newest, templates how many are behind', async t => {
+  const { org, tfe, port } = await setUp(t, 130);
+  const report = await push(tfe, port);
+  assert.deepEqual(report.errors, []);
+  assert.equal(port.blueprints.get('blueprint_instance').schema.properties.blueprint_outdated.type, 'boolean');
+  assert.equal(port.blueprints.get('blueprint_template').schema.properties.instances_behind.type, 'number');
+  const blueprintTag = ws => ws.attributes['tag-names'].find(tag => tag.startsWith('blueprint:'))?.slice('blueprint:'.length);
+  const newestRelease = m => m.attributes['version-statuses'].map(v => v.version).filter(v => !v.includes('-')).sort().at(-1);
+  const byId = instances(port);
+  const seen = new Set();
+  for (const ws of org.workspaces.filter(blueprintTag)) {
+    const [name, version] = blueprintTag(ws).split('@');
+    const module = org.modules.find(m => m.attributes.name === name);
+    const { properties } = byId.get(ws.id);
+    // 1.0.0 is behind the newest release; the pre-release is newest for itself; no version says nothing.
+    const expected = { '1.0.0': [true, newestRelease(module)], '2.0.0-rc.1': [false, '2.0.0-rc.1'] }[version] ?? [null, newestRelease(module)];
+    assert.deepEqual([properties.blueprint_outdated, properties.blueprint_latest_version], expected, `${ws.attributes.name} on ${version}`);
+    seen.add(version ?? 'none');
+  }
+  assert.deepEqual([...seen].sort(), ['1.0.0', '2.0.0-rc.1', 'none'], 'every kind of instance was checked');
+  const templates = port.entities('blueprint_template').filter(e => e.properties.managed_by === 'tfe-catalog');
+  for (const m of org.modules) {
+    const template = templates.find(e => e.properties.module_path === `acme/${m.attributes.name}/${m.attributes.provider}`);
+    const behind = org.workspaces.filter(ws => blueprintTag(ws) === `${m.attributes.name}@1.0.0`).length;
+    assert.equal(template.properties.instances_behind, behind, m.attributes.name);
+  }
+});

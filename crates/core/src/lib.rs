@@ -17,7 +17,8 @@
 //! - Mapping TFE objects to Backstage entities, with names, namespaces, tags, annotations and links
 //!   that pass Backstage's validators ([`catalog`]).
 //! - Planning a sync as a sans-IO state machine ([`sync`]).
-//! - Linking services to the workspaces they run on ([`service`]).
+//! - Linking services to the workspaces they run on ([`service`]), and one infrastructure health
+//!   per service and System ([`health`]).
 //! - Port blueprints and entities, and planning a push to Port or a live update ([`port`]).
 //! - The one owner of workspace state and its ordering rule ([`state`]).
 //! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
@@ -38,6 +39,7 @@ pub mod budget;
 pub mod catalog;
 pub mod error;
 pub mod globallogic;
+pub mod health;
 pub mod notification;
 pub mod origin;
 pub mod plan_log;

@@ -14,9 +14,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{annotations as a, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE};
+use crate::catalog::{
+    annotations as a, project::PROJECT_TYPE, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE,
+};
 
-/// The part of an entity this module reads.
+/// The part of an entity this module (and [`crate::health`]) reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct AnnotatedEntity {
@@ -55,6 +57,9 @@ pub struct WorkspaceSelector {
     /// A template's module path: selects every workspace instantiating it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blueprint: Option<String>,
+    /// A project id (`prj-…`): selects every workspace of the project (a System's page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
 }
 
 impl WorkspaceSelector {
@@ -103,6 +108,10 @@ pub struct Resolved {
     /// The workspace `Resource`s found (normally one).
     #[serde(default)]
     pub found: Vec<EntityName>,
+    /// The same workspaces' entities as the plugin's state renders them now: what the service's
+    /// infrastructure health is computed from ([`infrastructure_annotations`]).
+    #[serde(default)]
+    pub workspaces: Vec<AnnotatedEntity>,
 }
 
 /// Relations and warnings for one entity.
@@ -161,6 +170,10 @@ pub fn status_selectors(entity: &AnnotatedEntity) -> Vec<WorkspaceSelector> {
             (Some(org), Some(id)) => vec![WorkspaceSelector { workspace_id: Some(id.clone()), ..of(org) }],
             _ => Vec::new(),
         },
+        Some(PROJECT_TYPE) => match (ann.get(a::ORGANIZATION), ann.get(a::PROJECT_ID)) {
+            (Some(org), Some(id)) => vec![WorkspaceSelector { project_id: Some(id.clone()), ..of(org) }],
+            _ => Vec::new(),
+        },
         Some(BLUEPRINT_TYPE) if ann.get(a::TEMPLATE).map(String::as_str) == Some("true") => {
             match (ann.get(a::ORGANIZATION), ann.get(a::MODULE_PATH)) {
                 (Some(org), Some(path)) => vec![WorkspaceSelector { blueprint: Some(path.clone()), ..of(org) }],
@@ -198,6 +211,16 @@ pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLink
         ));
     }
     links
+}
+
+/// The annotations a service gets from the workspaces it runs on: their worst current bucket,
+/// drift, and blueprint upgrades (see [`crate::health`]). None when no workspace was found.
+pub fn infrastructure_annotations(resolved: &[Resolved]) -> BTreeMap<String, String> {
+    let mut workspaces: BTreeMap<Option<&String>, &BTreeMap<String, String>> = BTreeMap::new();
+    for ann in resolved.iter().flat_map(|r| &r.workspaces).map(|w| &w.metadata.annotations) {
+        workspaces.insert(ann.get(a::WORKSPACE_ID), ann);
+    }
+    crate::health::health(workspaces.into_values()).service_annotations()
 }
 
 #[cfg(test)]
@@ -291,8 +314,8 @@ mod tests {
         let links = relations(
             &e,
             &[
-                Resolved { selector: sel("ws-1"), found: vec![ws.clone()] },
-                Resolved { selector: sel("ws-9"), found: vec![] },
+                Resolved { selector: sel("ws-1"), found: vec![ws.clone()], workspaces: vec![] },
+                Resolved { selector: sel("ws-9"), found: vec![], workspaces: vec![] },
             ],
         );
         assert_eq!(links.relations.len(), 2);
@@ -303,5 +326,40 @@ mod tests {
             links.warnings,
             ["workspace id ws-9 of organization acme is not in the catalog (not synced, or misspelt)"]
         );
+    }
+
+    #[test]
+    fn a_system_page_shows_its_projects_workspaces() {
+        let system = entity(
+            "System",
+            &[("terraform.io/organization", "acme"), ("terraform.io/project-id", "prj-1")],
+            PROJECT_TYPE,
+        );
+        let s = status_selectors(&system);
+        assert_eq!((s.len(), s[0].project_id.as_deref()), (1, Some("prj-1")));
+        assert!(selectors(&system).is_empty(), "a System gets no dependsOn");
+    }
+
+    #[test]
+    fn a_service_takes_the_worst_of_its_workspaces_once_each() {
+        let workspace = |name: &str, bucket: &str| {
+            let text = format!(
+                r#"{{"data":{{"id":"ws-{name}","type":"workspaces","attributes":{{"name":"{name}"}},"relationships":{{"organization":{{"data":{{"id":"acme"}}}},"current-run":{{"data":{{"id":"run-{name}"}}}}}}}},"included":[{{"id":"run-{name}","type":"runs","attributes":{{"status":"{bucket}"}}}}]}}"#
+            );
+            let entity =
+                crate::map_documents(&[crate::SourceDocument { name: "w".into(), text }], &Default::default()).unwrap();
+            serde_json::from_value::<AnnotatedEntity>(serde_json::to_value(&entity[0]).unwrap()).unwrap()
+        };
+        let (ok, failed) = (workspace("net", "applied"), workspace("db", "errored"));
+        let sel = WorkspaceSelector { organization: "acme".into(), ..Default::default() };
+        let resolved = [
+            Resolved { selector: sel.clone(), found: vec![], workspaces: vec![ok.clone(), failed.clone()] },
+            Resolved { selector: sel, found: vec![], workspaces: vec![failed] },
+        ];
+        let got = infrastructure_annotations(&resolved);
+        assert_eq!(got.get(a::HEALTH).map(String::as_str), Some("failure"));
+        assert!(infrastructure_annotations(&[]).is_empty(), "nothing found, nothing said");
+        let only_ok = [Resolved { selector: WorkspaceSelector::default(), found: vec![], workspaces: vec![ok] }];
+        assert_eq!(infrastructure_annotations(&only_ok)[a::HEALTH], "success");
     }
 }

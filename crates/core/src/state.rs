@@ -271,6 +271,8 @@ pub struct RegistryEntry {
     pub current_run_id: Option<String>,
     /// The module path of the template it instantiates.
     pub blueprint: Option<String>,
+    /// Its project (`prj-…`): the System whose health it counts in.
+    pub project_id: Option<String>,
     /// The refresh keys services naming this workspace registered.
     pub refresh_keys: Vec<String>,
 }
@@ -294,6 +296,7 @@ pub fn registry_entry(state: &WorkspaceState) -> RegistryEntry {
         entity_ref: entity.entity_ref(),
         current_run_id: state.run.as_ref().map(|r| r.run_id.clone()),
         blueprint: ann.get(a::BLUEPRINT).cloned(),
+        project_id: ann.get(a::PROJECT_ID).cloned(),
         workspace_name,
     }
 }

@@ -262,6 +262,22 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
         "entityIds",
         op!(|entity: core::Entity| json(&serde_json::json!({ "tfeId": entity.tfe_id(), "workspaceId": entity.workspace_id() }))),
     ),
+    (
+        "serviceInfrastructure",
+        op!(|resolved: Vec<core::service::Resolved>| json(&core::service::infrastructure_annotations(&resolved))),
+    ),
+    (
+        "infrastructureHealth",
+        op!(|workspaces: Vec<core::service::AnnotatedEntity>| json(&core::health::health(
+            workspaces.iter().map(|w| &w.metadata.annotations)
+        ))),
+    ),
+    (
+        "withSystemHealth",
+        op!(|model: Vec<core::Entity>, workspaces: Vec<core::service::AnnotatedEntity>| json(
+            &core::health::with_system_health(model, &workspaces)
+        )),
+    ),
     // A mapping fed one document at a time (the host's `map` of a dump): `mapBegin(options, format)`
     // gives a handle, `mapAdd(handle, name, text)` folds a document in, `mapFinish(handle)` answers
     // the entity text (and frees the mapping, as does an error).

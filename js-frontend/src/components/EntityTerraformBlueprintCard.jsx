@@ -21,7 +21,11 @@ const makeColumns = () => [
     render: row => (row.run ? <RunStatus run={row.run} /> : 'No run yet'),
     customSort: (a, b) => a.statusLabel.localeCompare(b.statusLabel),
   },
-  { title: 'Version', field: 'version', render: row => row.version ?? '—' },
+  {
+    title: 'Version',
+    field: 'version',
+    render: row => (row.outdated ? <span data-outdated="true">{`${row.version} → ${row.latestVersion}`}</span> : row.version ?? '—'),
+  },
   {
     title: 'Age',
     field: 'updatedAt',
@@ -38,6 +42,8 @@ function rowOf(ws) {
     run: ws.run,
     statusLabel: ws.run ? BUCKET_LABELS[ws.run.bucket] ?? ws.run.bucket : 'No run yet',
     version: ws.blueprint?.version,
+    latestVersion: ws.blueprint?.latestVersion,
+    outdated: Boolean(ws.blueprint?.outdated),
     updatedAt: ws.run?.updatedAt,
     links: ws.links ?? {},
   };
@@ -47,10 +53,12 @@ function InstancesTable({ title, workspaces }) {
   const columns = useMemo(makeColumns, []);
   // Newest run first. New row objects only when the instances changed, so the table keeps its sorting and paging.
   const rows = useMemo(() => workspaces.map(rowOf).sort((a, b) => time(b.updatedAt) - time(a.updatedAt)), [workspaces]);
+  const behind = rows.filter(row => row.outdated).length;
+  const plural = n => `${n} instance${n === 1 ? '' : 's'}`;
   return (
     <Table
       title={title}
-      subtitle={`${rows.length} instance${rows.length === 1 ? '' : 's'}`}
+      subtitle={`${plural(rows.length)} · ${plural(behind)} behind`}
       columns={columns}
       data={rows}
       filters={[{ column: 'Status', type: 'multiple-select' }]}
@@ -61,7 +69,8 @@ function InstancesTable({ title, workspaces }) {
 
 /**
  * For a blueprint template: its instances in a sortable table (workspace, status, version, age),
- * searchable, and filterable by status.
+ * searchable, and filterable by status; how many are behind the template's newest usable version,
+ * and each one's upgrade (`1.0.0 → 1.2.0`).
  */
 export function EntityTerraformBlueprintCard({ title = 'Terraform instances', pollIntervalMs } = {}) {
   const state = useTerraformStatus(useEntityName(), { pollIntervalMs });

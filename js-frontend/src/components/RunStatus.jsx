@@ -28,6 +28,18 @@ export function RunStatus({ run }) {
   );
 }
 
+/** A service's or a System's infrastructure health: its workspaces' worst current bucket, and drift. */
+export function InfrastructureHealth({ health }) {
+  if (!health?.bucket) return <StatusPending>No run yet</StatusPending>;
+  const Icon = ICONS[health.bucket] ?? StatusPending;
+  const label = BUCKET_LABELS[health.bucket] ?? health.bucket;
+  return (
+    <span data-health={health.bucket}>
+      <Icon>{`${label}${health.drifted ? ', drifted' : ''}`}</Icon>
+    </span>
+  );
+}
+
 const DRIFT = {
   drifted: [StatusWarning, d => `Drifted: ${d.resourcesDrifted ?? '?'} resources`],
   'checks-failed': [StatusError, () => 'Checks failed'],

@@ -1,9 +1,11 @@
 import React from 'react';
-import { Divider } from '@material-ui/core';
+import { Divider, Grid } from '@material-ui/core';
 import { EmptyState, InfoCard, Progress, ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useTerraformStatus } from '../hooks';
 import { WorkspaceStatus } from './WorkspaceStatus';
+import { InfrastructureHealth } from './RunStatus';
+import { Field } from './Field';
 
 /** The entity of the page as the status routes name it. */
 export function useEntityName() {
@@ -46,14 +48,22 @@ export function StatusStates({ title, state, emptyTitle, emptyDescription, child
   return children(value, notices);
 }
 
-/** A service's or a workspace's card: one compact block per workspace. */
+/** A service's, a System's or a workspace's card: the infrastructure health (not on a workspace's own page), then one compact block per workspace. */
 export function TerraformStatusContent({ title, emptyTitle, emptyDescription, pollIntervalMs }) {
-  const state = useTerraformStatus(useEntityName(), { pollIntervalMs });
+  const name = useEntityName();
+  const state = useTerraformStatus(name, { pollIntervalMs });
   return (
     <StatusStates title={title} state={state} emptyTitle={emptyTitle} emptyDescription={emptyDescription}>
       {(value, notices) => (
         <InfoCard title={title}>
           {notices}
+          {name.kind !== 'Resource' && value.health && (
+            <Grid container spacing={1}>
+              <Field label="Infrastructure health" wide>
+                <InfrastructureHealth health={value.health} />
+              </Field>
+            </Grid>
+          )}
           {value.workspaces.map((ws, i) => (
             <React.Fragment key={ws.workspace.id || i}>
               {i > 0 && <Divider />}

@@ -47,6 +47,11 @@ export function WorkspaceStatus({ workspace, details }) {
           <Field label="Blueprint" wide>
             {blueprint.entityRef ? <EntityRefLink entityRef={blueprint.entityRef} title={blueprint.path} /> : blueprint.path}
             {blueprint.version ? ` @ ${blueprint.version}` : ''}
+            {blueprint.outdated && (
+              <Typography component="span" variant="body2" color="error" data-outdated="true">
+                {` outdated blueprint (${blueprint.version} → ${blueprint.latestVersion})`}
+              </Typography>
+            )}
           </Field>
         )}
       </Grid>

@@ -67,7 +67,7 @@ class TerraformEntityProvider {
       });
       await this.connection.refresh({ keys: refreshKeys });
       const changes = await this.plugin.get(`/internal/organizations/${enc(this.organization)}/changes?since=${cursor}`);
-      if (changes.entities.length) await this.applyDelta(changes.entities);
+      if (changes.entities.length) await this.applyDelta(changes);
       this.logger.info(`applied ${entities.length} entities (${changes.entities.length} changed meanwhile)`);
     });
   }
@@ -77,17 +77,18 @@ class TerraformEntityProvider {
     if (workspaceIds.length === 0) return Promise.resolve();
     return this.serialize(async () => {
       const ids = workspaceIds.map(enc).join(',');
-      const { entities } = await this.plugin.get(`/internal/organizations/${enc(this.organization)}/workspaces/${ids}/entities`);
-      await this.applyDelta(entities);
+      await this.applyDelta(await this.plugin.get(`/internal/organizations/${enc(this.organization)}/workspaces/${ids}/entities`));
     });
   }
 
-  async applyDelta(entities) {
+  /** Changed entities (workspaces and their Systems), then the services running on them are processed again. */
+  async applyDelta({ entities, refreshKeys = [] }) {
     await this.connection.applyMutation({
       type: 'delta',
       added: entities.map(entity => ({ entity, locationKey: this.name })),
       removed: [],
     });
+    if (refreshKeys.length) await this.connection.refresh({ keys: refreshKeys });
   }
 }
 

@@ -68,6 +68,21 @@ pub const MODULE_INPUTS_REQUIRED: &str = "terraform.io/module-inputs-required";
 pub const BLUEPRINT: &str = "terraform.io/blueprint";
 /// On an instance: the template version it was made from, when known.
 pub const BLUEPRINT_VERSION: &str = "terraform.io/blueprint-version";
+/// On an instance: the template version it could move to (see [`super::upgrade`]).
+pub const BLUEPRINT_LATEST_VERSION: &str = "terraform.io/blueprint-latest-version";
+/// On an instance, and on the services running on it: `"true"` when behind its template's
+/// newest usable version (`"false"` on an instance known to be current).
+pub const BLUEPRINT_OUTDATED: &str = "terraform.io/blueprint-outdated";
+/// On a template: how many of its instances are behind its newest usable version.
+pub const BLUEPRINT_INSTANCES_BEHIND: &str = "terraform.io/blueprint-instances-behind";
+/// On a service: its workspaces' blueprint upgrades, `path x → y`, comma-separated.
+pub const BLUEPRINT_UPGRADES: &str = "terraform.io/blueprint-upgrades";
+
+/// On a service or a System: the worst current run bucket of its workspaces (see
+/// [`crate::health`]).
+pub const HEALTH: &str = "terraform.io/health";
+/// On a service or a System: `"true"` when one of its workspaces drifted at its last assessment.
+pub const DRIFTED: &str = "terraform.io/drifted";
 
 /// The health assessment's state (`drifted`, `checks-failed`, `assessment-failed`).
 pub const DRIFT_STATE: &str = "terraform.io/drift-state";
@@ -86,7 +101,7 @@ pub const DRIFT_CHECKS_UNKNOWN: &str = "terraform.io/drift-checks-unknown";
 
 /// Every key above by a camelCase name (`workspaceId` → `terraform.io/workspace-id`): what the
 /// bindings export, so that JavaScript never retypes a key.
-pub fn all() -> [(&'static str, &'static str); 38] {
+pub fn all() -> [(&'static str, &'static str); 44] {
     [
         ("organization", ORGANIZATION),
         ("workspaceId", WORKSPACE_ID),
@@ -119,6 +134,12 @@ pub fn all() -> [(&'static str, &'static str); 38] {
         ("moduleInputsRequired", MODULE_INPUTS_REQUIRED),
         ("blueprint", BLUEPRINT),
         ("blueprintVersion", BLUEPRINT_VERSION),
+        ("blueprintLatestVersion", BLUEPRINT_LATEST_VERSION),
+        ("blueprintOutdated", BLUEPRINT_OUTDATED),
+        ("blueprintInstancesBehind", BLUEPRINT_INSTANCES_BEHIND),
+        ("blueprintUpgrades", BLUEPRINT_UPGRADES),
+        ("health", HEALTH),
+        ("drifted", DRIFTED),
         ("driftState", DRIFT_STATE),
         ("driftResources", DRIFT_RESOURCES),
         ("driftAssessedAt", DRIFT_ASSESSED_AT),

@@ -11,6 +11,7 @@ pub mod naming;
 pub mod owner;
 pub mod project;
 pub mod registry_module;
+pub mod upgrade;
 pub mod workspace;
 
 use std::collections::BTreeMap;
@@ -309,6 +310,8 @@ pub struct Linker {
     system_refs: BTreeMap<String, String>,
     modules: Vec<RegistryModule>,
     templates: Vec<Entity>,
+    /// Module index by path: where an instance's upgrade is looked up.
+    module_by_path: BTreeMap<String, usize>,
 }
 
 impl Linker {
@@ -321,7 +324,8 @@ impl Linker {
         let mut templates: Vec<Entity> =
             modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
         disambiguate(&mut templates, &org.previous_names);
-        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates }
+        let module_by_path = modules.iter().enumerate().map(|(i, m)| (m.path(), i)).collect();
+        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates, module_by_path }
     }
 
     /// One workspace's `Resource`, linked to its system, blueprint and owner.
@@ -336,13 +340,25 @@ impl Linker {
                 version: link.version,
             }),
         };
-        workspace::workspace_entity(ws, run, &links, &self.org)
+        let mut entity = workspace::workspace_entity(ws, run, &links, &self.org);
+        self.mark_upgrade(&mut entity);
+        entity
+    }
+
+    /// An instance's upgrade, against the template it instantiates.
+    fn mark_upgrade(&self, entity: &mut Entity) {
+        let module = entity.metadata.annotations.get(annotations::BLUEPRINT).and_then(|p| self.module_by_path.get(p));
+        if let Some(&module) = module {
+            upgrade::annotate_instance(entity, &self.modules[module].versions);
+        }
     }
 
     /// Every entity: systems, templates and `resources`, names made unique, sorted.
     pub fn finish(self, mut resources: Vec<Entity>) -> Vec<Entity> {
         disambiguate(&mut resources, &self.org.previous_names);
-        let mut entities: Vec<Entity> = self.systems.into_iter().chain(self.templates).chain(resources).collect();
+        let mut templates = self.templates;
+        upgrade::annotate_templates(&mut templates, &resources);
+        let mut entities: Vec<Entity> = self.systems.into_iter().chain(templates).chain(resources).collect();
         entities.sort_by(|a, b| {
             (a.kind.as_str(), a.metadata.name.to_lowercase()).cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
         });

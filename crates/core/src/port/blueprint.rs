@@ -29,6 +29,10 @@ pub enum Kind {
     OneOf(&'static [&'static str]),
     /// An array of strings.
     Strings,
+    /// `true` or `false`.
+    Boolean,
+    /// A number.
+    Number,
 }
 
 /// One declared property.
@@ -80,18 +84,19 @@ const PROJECT_PROPERTIES: [Property; 5] = [
     MARKERS[1],
 ];
 
-const TEMPLATE_PROPERTIES: [Property; 8] = [
+const TEMPLATE_PROPERTIES: [Property; 9] = [
     Property { key: "module_path", title: "Module", kind: Kind::Text },
     Property { key: "version", title: "Version", kind: Kind::Text },
     Property { key: "repo_url", title: "Repository", kind: Kind::Url },
     Property { key: "inputs_required", title: "Required inputs", kind: Kind::Strings },
     Property { key: "owner", title: "Owner", kind: Kind::Text },
     Property { key: "status", title: "Registry status", kind: Kind::Text },
+    Property { key: "instances_behind", title: "Instances behind", kind: Kind::Number },
     MARKERS[0],
     MARKERS[1],
 ];
 
-const INSTANCE_PROPERTIES: [Property; 11] = [
+const INSTANCE_PROPERTIES: [Property; 13] = [
     Property { key: "workspace_id", title: "Workspace id", kind: Kind::Text },
     Property { key: "terraform_status", title: "Run status", kind: Kind::Text },
     Property { key: "status_bucket", title: "Status", kind: Kind::OneOf(&STATUS_BUCKETS) },
@@ -101,6 +106,8 @@ const INSTANCE_PROPERTIES: [Property; 11] = [
     Property { key: "blueprint_version", title: "Blueprint version", kind: Kind::Text },
     Property { key: "repo_url", title: "Repository", kind: Kind::Url },
     Property { key: "tfe_link", title: "TFE", kind: Kind::Url },
+    Property { key: "blueprint_latest_version", title: "Blueprint latest version", kind: Kind::Text },
+    Property { key: "blueprint_outdated", title: "Blueprint outdated", kind: Kind::Boolean },
     MARKERS[0],
     MARKERS[1],
 ];
@@ -145,6 +152,8 @@ impl Kind {
             Kind::Url => json!({"type": "string", "format": "url"}),
             Kind::OneOf(values) => json!({"type": "string", "enum": values}),
             Kind::Strings => json!({"type": "array", "items": {"type": "string"}}),
+            Kind::Boolean => json!({"type": "boolean"}),
+            Kind::Number => json!({"type": "number"}),
         }
     }
 
@@ -156,6 +165,8 @@ impl Kind {
             _ => None,
         };
         match (self, text) {
+            (Kind::Boolean, _) => (!value.is_boolean()).then(|| "is not a boolean".to_owned()),
+            (Kind::Number, _) => (!value.is_number()).then(|| "is not a number".to_owned()),
             (Kind::Strings, _) => match value.as_array() {
                 Some(items) if items.iter().all(Value::is_string) => None,
                 _ => Some("is not an array of strings".to_owned()),
@@ -296,6 +307,11 @@ mod tests {
         assert!(validate(&instance(json!({"run_updated_at": "yesterday"}))).unwrap_err().contains("date-time"));
         assert!(validate(&instance(json!({"surprise": "x"}))).unwrap_err().contains("not declared"));
         assert!(validate(&instance(json!({"repo_url": "github.com/x"}))).unwrap_err().contains("URL"));
+        assert_eq!(
+            validate(&instance(json!({"blueprint_outdated": true, "blueprint_latest_version": "1.2.0"}))),
+            Ok(())
+        );
+        assert!(validate(&instance(json!({"blueprint_outdated": "true"}))).unwrap_err().contains("boolean"));
     }
 
     #[test]

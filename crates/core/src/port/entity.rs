@@ -139,6 +139,7 @@ fn template_properties(e: &Entity) -> Map<String, Value> {
         "inputs_required": inputs,
         "owner": e.spec.owner,
         "status": annotation(e, a::MODULE_STATUS),
+        "instances_behind": e.metadata.annotations.get(a::BLUEPRINT_INSTANCES_BEHIND).and_then(|n| n.parse::<u64>().ok()),
     });
     properties.as_object().cloned().unwrap_or_default()
 }
@@ -161,6 +162,8 @@ fn instance_properties(e: &Entity, blueprint: Option<&str>) -> Map<String, Value
         "blueprint_version": annotation(e, a::BLUEPRINT_VERSION),
         "repo_url": repo_url(e),
         "tfe_link": tfe_link,
+        "blueprint_latest_version": annotation(e, a::BLUEPRINT_LATEST_VERSION),
+        "blueprint_outdated": e.metadata.annotations.get(a::BLUEPRINT_OUTDATED).map(|v| v == "true"),
     });
     properties.as_object().cloned().unwrap_or_default()
 }

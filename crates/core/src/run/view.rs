@@ -75,6 +75,10 @@ pub struct BlueprintRef {
     pub version: Option<String>,
     /// The template's entity ref, when the sync linked it.
     pub entity_ref: Option<String>,
+    /// The version it could move to (see [`crate::catalog::upgrade`]), when the template has one.
+    pub latest_version: Option<String>,
+    /// Whether it is behind `latest_version`; `None` when its version is unknown or unparsable.
+    pub outdated: Option<bool>,
 }
 
 /// The status of a workspace entity, given the plugin's record of its current run.
@@ -113,6 +117,8 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
             path: path.clone(),
             version: ann.get(a::BLUEPRINT_VERSION).cloned(),
             entity_ref: entity.spec.depends_on.iter().find(|r| r.starts_with("component:")).cloned(),
+            latest_version: ann.get(a::BLUEPRINT_LATEST_VERSION).cloned(),
+            outdated: ann.get(a::BLUEPRINT_OUTDATED).map(|v| v == "true"),
         }),
         links: entity
             .metadata
@@ -153,5 +159,10 @@ mod tests {
             (blueprint.path.as_str(), blueprint.version.as_deref(), blueprint.entity_ref.as_deref()),
             ("acme/vpc/aws", Some("3.1.0"), Some("component:acme/vpc-aws"))
         );
+        assert_eq!((blueprint.latest_version, blueprint.outdated), (None, None), "no upgrade known");
+        entity.metadata.annotations.insert(a::BLUEPRINT_LATEST_VERSION.into(), "3.2.0".into());
+        entity.metadata.annotations.insert(a::BLUEPRINT_OUTDATED.into(), "true".into());
+        let blueprint = workspace_status(&entity, None).blueprint.unwrap();
+        assert_eq!((blueprint.latest_version.as_deref(), blueprint.outdated), (Some("3.2.0"), Some(true)));
     }
 }

@@ -95,13 +95,10 @@ impl RegistryModule {
         format!("{}/{}/{}", self.namespace, self.name, self.provider)
     }
 
-    /// The newest version whose status is `ok`, preferring releases: Terraform's version
-    /// constraints skip pre-releases, so `2.0.0-rc1` is only "latest" when nothing else is usable.
+    /// The newest usable version: the newest `ok` release, else the newest `ok` pre-release
+    /// (the rule is [`crate::catalog::upgrade`]'s, which also decides which instances are behind).
     pub fn latest_usable_version(&self) -> Option<&str> {
-        let ok = || self.versions.iter().filter(|(_, s)| s == "ok").map(|(v, _)| v.as_str());
-        ok().filter(|v| !v.contains('-'))
-            .max_by(|a, b| compare_versions(a, b))
-            .or_else(|| ok().max_by(|a, b| compare_versions(a, b)))
+        crate::catalog::upgrade::newest_usable(&self.versions)
     }
 }
 
@@ -134,33 +131,5 @@ impl ModuleDetails {
             version: root.get("version").and_then(Value::as_str).map(str::to_owned),
             required_inputs,
         })
-    }
-}
-
-/// Semantic-version order on the numeric core (`1.10.0` > `1.9.0`), a pre-release before its
-/// release; anything unparsable compares as text.
-pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    let parse = |v: &str| {
-        let v = v.trim_start_matches('v');
-        let (core, pre) = v.split_once('-').map_or((v, None), |(c, p)| (c, Some(p)));
-        let nums: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
-        nums.map(|n| (n, pre.is_none(), pre.map(str::to_owned)))
-    };
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        _ => a.cmp(b),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_compare_numerically() {
-        use std::cmp::Ordering::*;
-        assert_eq!(compare_versions("1.10.0", "1.9.3"), Greater);
-        assert_eq!(compare_versions("2.0.0-rc1", "2.0.0"), Less);
-        assert_eq!(compare_versions("v1.2.3", "1.2.3"), Equal);
     }
 }
