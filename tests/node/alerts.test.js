@@ -107,14 +107,15 @@ for (const databaseId of databaseIds()) {
       });
       await serviceLinked(a.baseUrl, 'acme', failing);
       for (const org of ['globex', 'initech']) {
-        await eventually(async () => (await fetch(`${a.baseUrl}/api/terraform/organizations/${org}/workspaces/${(org === 'globex' ? globex : initech).workspaces[0].attributes.name}/latestRun`)).ok, { what: `${org} synced` });
+        const name = platformOwned(org === 'globex' ? globex : initech)[0].attributes.name;
+        await eventually(async () => (await fetch(`${a.baseUrl}/api/terraform/organizations/${org}/workspaces/${name}/latestRun`)).ok, { what: `${org} synced` });
       }
       const hook = (base, org) => `${base}/api/terraform/notifications/${org}`;
       const send = async (url, payload) => assert.equal((await FakeTfe.sendNotification(url, payload, HOOK)).status, 202);
 
       // An organization without alerts, and one alerting on drift only: errored runs notify nobody.
-      await send(hook(a.baseUrl, 'globex'), fake.runNotification('globex', globex.workspaces[0].id, 'errored', 'run:errored'));
-      await send(hook(a.baseUrl, 'initech'), fake.runNotification('initech', initech.workspaces[0].id, 'errored', 'run:errored'));
+      await send(hook(a.baseUrl, 'globex'), fake.runNotification('globex', platformOwned(globex)[0].id, 'errored', 'run:errored'));
+      await send(hook(a.baseUrl, 'initech'), fake.runNotification('initech', platformOwned(initech)[0].id, 'errored', 'run:errored'));
 
       // acme's errored run reaches the workspace's owners and the service's owners.
       const errored = fake.runNotification('acme', failing.id, 'errored', 'run:errored');

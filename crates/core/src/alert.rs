@@ -189,15 +189,15 @@ pub fn alerts(settings: &AlertSettings, merged: &Merged) -> Vec<Alert> {
     let next = &merged.next;
     let previous = merged.previous.as_ref();
     let mut out = Vec::new();
-    if let Some((run, kind)) = run_alert(previous.and_then(|p| p.run.as_ref()), next.run.as_ref()) {
-        if settings.kinds.contains(&kind) {
-            out.push(for_run(next, run, kind));
-        }
+    if let Some((run, kind)) = run_alert(previous.and_then(|p| p.run.as_ref()), next.run.as_ref())
+        && settings.kinds.contains(&kind)
+    {
+        out.push(for_run(next, run, kind));
     }
-    if let Some(drift) = new_drift(previous.and_then(|p| p.drift.as_ref()), next.drift.as_ref()) {
-        if settings.kinds.contains(&AlertKind::Drift) {
-            out.push(for_drift(next, drift));
-        }
+    if let Some(drift) = new_drift(previous.and_then(|p| p.drift.as_ref()), next.drift.as_ref())
+        && settings.kinds.contains(&AlertKind::Drift)
+    {
+        out.push(for_drift(next, drift));
     }
     out
 }
@@ -435,6 +435,28 @@ mod tests {
         assert_eq!(found, []);
         let (found, _) = step(&s, &planned, &run("run-2", "errored", "2026-11-20T11:00:00Z", "2026-11-20T11:06:00Z"));
         assert_eq!(found.iter().map(|a| a.kind).collect::<Vec<_>>(), [AlertKind::Failure]);
+    }
+
+    #[test]
+    fn a_run_paused_again_after_moving_on_is_alerted_under_the_same_key() {
+        // Waiting at the plan's task stage, running, then waiting at the apply's: the state says
+        // "moved into needs-attention" twice; the key (organization, run, kind) is what keeps the
+        // second from reaching anyone.
+        let s = every_kind();
+        let (first, paused) = step(
+            &s,
+            &workspace(),
+            &run("run-2", "pre_plan_awaiting_decision", "2026-11-20T11:00:00Z", "2026-11-20T11:01:00Z"),
+        );
+        let (_, moving) = step(&s, &paused, &run("run-2", "applying", "2026-11-20T11:00:00Z", "2026-11-20T11:02:00Z"));
+        let (second, _) = step(
+            &s,
+            &moving,
+            &run("run-2", "pre_apply_awaiting_decision", "2026-11-20T11:00:00Z", "2026-11-20T11:03:00Z"),
+        );
+        let key = |a: &Alert| (a.organization.clone(), a.subject.clone(), a.kind);
+        assert_eq!(first.iter().map(key).collect::<Vec<_>>(), second.iter().map(key).collect::<Vec<_>>());
+        assert_eq!(first.len(), 1);
     }
 
     #[test]
