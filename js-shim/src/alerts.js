@@ -33,7 +33,7 @@ class OwnerAlerts {
   merged(changes) {
     for (const change of changes) {
       const settings = this.settings.get(change.next.organization);
-      if (!settings?.kinds.length) continue;
+      if (!settings?.kinds.length) continue; // alerts off: the core would answer none; skip the call
       try {
         for (const alert of core.alertsFor(settings, change)) this.track(alert, this.deliver(alert));
       } catch (e) {

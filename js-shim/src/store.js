@@ -44,6 +44,8 @@ class StateStore {
 
   constructor(knex) {
     this.knex = knex;
+    /** Told of merges that changed a workspace's state (see `merged`); the plugin sets it. */
+    this.onMerged = null;
   }
 
   // -- the workspace registry and state ------------------------------------------------------
