@@ -209,3 +209,17 @@ for (const databaseId of databaseIds()) {
     });
   });
 }
+
+test('an unknown bucket, or alerts on with no bucket, stops the backend at start-up, naming the organization', async () => {
+  const fake = await startFakeTfe({ organizations: [], tokens: {} });
+  try {
+    for (const [alerts, reason] of [
+      [{ enabled: true, buckets: ['failure', 'success'] }, /terraform\.organizations \(acme\): alerts\.buckets: unknown bucket "success" \(one of failure, needs-attention, drift\)/],
+      [{ enabled: true, buckets: [] }, /terraform\.organizations \(acme\): alerts\.buckets is empty/],
+    ]) {
+      await assert.rejects(startBackstage({ databaseId: databaseIds()[0], config: { terraform: { organizations: [orgConfig(fake, 'acme', { alerts })] } } }), reason);
+    }
+  } finally {
+    await fake.close();
+  }
+});
