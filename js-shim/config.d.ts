@@ -84,6 +84,20 @@ export interface Config {
         /** How far back a refresh reads runs; 15 minutes by default. */
         windowMinutes?: number;
       };
+      /**
+       * Notifications (Backstage's notifications service) to the owners of a workspace and of
+       * every entity that depends on it, when its current run fails or waits for a decision, or an
+       * assessment finds drift; once per run and kind. Off unless `enabled`.
+       */
+      alerts?: {
+        enabled?: boolean;
+        /**
+         * Which changes notify: `failure` (errored, hard policy failure), `needs-attention`
+         * (waiting for a confirmation, a policy override or a task decision), `drift`. All three
+         * when absent.
+         */
+        buckets?: Array<'failure' | 'needs-attention' | 'drift'>;
+      };
       /** Retries of 429, 5xx and network errors, and the time budget of one sync. */
       retry?: {
         maxAttempts?: number;

@@ -94,6 +94,7 @@ function readOrganizations(config) {
       allowInsecureHttp,
       allowUnsignedNotifications,
       maxResponseBytes,
+      alerts: checked(organization, () => core.alertSettings(c.getOptionalConfig('alerts')?.get() ?? null)),
       schedule: c.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(c.getConfig('schedule'))
         : DEFAULT_SCHEDULE,

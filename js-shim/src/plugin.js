@@ -8,6 +8,7 @@
 const { coreServices, createBackendPlugin } = require('@backstage/backend-plugin-api');
 const { catalogServiceRef } = require('@backstage/plugin-catalog-node');
 const { eventsServiceRef } = require('@backstage/plugin-events-node');
+const { notificationService } = require('@backstage/plugin-notifications-node');
 const { readOrganizations } = require('./config');
 const { StateStore } = require('./store');
 const { RunFetcher } = require('./runs');
@@ -15,6 +16,7 @@ const { PlanLogStore } = require('./planlogs');
 const { createRouter } = require('./router');
 const { OrganizationSync } = require('./sync');
 const { validateOrganizations } = require('./drive');
+const { OwnerAlerts } = require('./alerts');
 
 /** Run retention: per workspace the newest runs, and none older than this (current runs are kept). */
 const DEFAULT_RETENTION = { keepPerWorkspace: 50, maxAgeDays: 90 };
@@ -33,8 +35,11 @@ const terraformPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
+        notifications: notificationService,
       },
-      async init({ httpRouter, httpAuth, config, database, logger, scheduler, discovery, catalog, events }) {
+      async init({ httpRouter, httpAuth, config, database, logger, scheduler, discovery, catalog, events, auth, lifecycle, notifications }) {
         const organizations = readOrganizations(config);
         for (const { syncConfig, webhookToken, allowUnsignedNotifications } of organizations) {
           if (webhookToken === undefined && allowUnsignedNotifications) {
@@ -44,6 +49,10 @@ const terraformPlugin = createBackendPlugin({
         validateOrganizations(organizations.map(o => o.syncConfig));
         const store = await StateStore.create(database);
         await store.forgetOrganizationsExcept(organizations.map(o => o.syncConfig.organization));
+        const alerts = new OwnerAlerts({ organizations, knex: store.knex, catalog, auth, notifications, logger });
+        await alerts.forgetOrganizationsExcept(organizations.map(o => o.syncConfig.organization));
+        store.onMerged = changes => alerts.merged(changes);
+        lifecycle.addShutdownHook(() => Promise.race([alerts.settled(), new Promise(r => setTimeout(r, 5000).unref())]));
         const planLogs = await PlanLogStore.create(database);
         const fetcher = new RunFetcher({ organizations, store, logger, planLogs });
         const retention = { ...DEFAULT_RETENTION, ...(config.getOptionalConfig('terraform.retention')?.get() ?? {}) };

@@ -45,6 +45,8 @@ class StateStore {
 
   constructor(knex) {
     this.knex = knex;
+    /** Told of merges that changed a workspace's state (see `merged`); the plugin sets it. */
+    this.onMerged = null;
   }
 
   // -- the workspace registry and state ------------------------------------------------------
@@ -84,16 +86,32 @@ class StateStore {
    * null: known absent), ask the core, write only if the row is still the one read, else read
    * again. Resolves with the written state, or null when nothing changes.
    */
-  async mergeInto(trx, organization, workspaceId, fact, row) {
+  async mergeInto(trx, organization, workspaceId, fact, row, changes = null) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (row === undefined || attempt > 0) {
         row = (await trx(WORKSPACES).where({ organization, workspace_id: workspaceId }).first()) ?? null;
       }
-      const next = core.mergeWorkspace(row ? JSON.parse(row.state) : null, fact);
+      const previous = row ? JSON.parse(row.state) : null;
+      const next = core.mergeWorkspace(previous, fact);
       if (!next) return null;
-      if (await this.writeWorkspace(trx, organization, workspaceId, row, next)) return next;
+      if (await this.writeWorkspace(trx, organization, workspaceId, row, next)) {
+        const change = { previous, next, baseline: false };
+        if (changes) changes.push(change);
+        else this.merged([change]);
+        return next;
+      }
     }
     throw new Error(`could not merge a fact into workspace ${workspaceId}: too much contention`);
+  }
+
+  /**
+   * Hands merges that changed a workspace's state, once written, to `onMerged` (the owners'
+   * alerts): `[{previous, next, baseline}]`, `baseline` when they come from the organization's
+   * first sync. `onMerged` must neither throw nor wait. (`mergeInto` collects a transaction's
+   * merges in `changes` instead, to hand them over once committed.)
+   */
+  merged(changes) {
+    if (changes.length > 0) this.onMerged?.(changes);
   }
 
   /** Writes `next` if the row is still `row` (null: still absent). Resolves true when written. */
@@ -128,15 +146,18 @@ class StateStore {
       if (workspaceId) workspaces.push({ id: workspaceId, entity });
       else model.push(entity);
     }
-    return this.knex.transaction(async trx => {
+    const changes = [];
+    const applied = await this.knex.transaction(async trx => {
       const rows = new Map(
         (await trx(WORKSPACES).where({ organization })).map(row => [row.workspace_id, row]),
       );
+      const baseline = rows.size === 0; // the organization's first snapshot: what it finds alerts nobody
       let changed = 0;
       for (const { id, entity } of workspaces) {
-        if (await this.mergeInto(trx, organization, id, { type: 'synced', entity }, rows.get(id) ?? null)) changed++;
+        if (await this.mergeInto(trx, organization, id, { type: 'synced', entity }, rows.get(id) ?? null, changes)) changed++;
         rows.delete(id);
       }
+      for (const change of changes) change.baseline = baseline;
       const removed = [...rows.keys()];
       for (const ids of chunks(removed, 500)) {
         await trx(WORKSPACES).where({ organization }).whereIn('workspace_id', ids).delete();
@@ -150,6 +171,8 @@ class StateStore {
         .merge(['model', 'stored_at']);
       return { changed, removed };
     });
+    this.merged(changes);
+    return applied;
   }
 
   /**

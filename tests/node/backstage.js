@@ -8,6 +8,7 @@ const { after } = require('node:test');
 globalThis.afterAll ??= fn => after(fn);
 
 const { startTestBackend, mockServices, TestDatabases } = require('@backstage/backend-test-utils');
+const { coreServices, createServiceFactory } = require('@backstage/backend-plugin-api');
 const { schedulerServiceFactory } = require('@backstage/backend-defaults/scheduler');
 const { eventsServiceFactory } = require('@backstage/plugin-events-node');
 const catalogPlugin = require('@backstage/plugin-catalog-backend').default;
@@ -20,8 +21,28 @@ function databaseIds() {
   return [...databases.eachSupportedId()].map(([id]) => id);
 }
 
-/** A backend; pass `knex` of another to start a second replica over the same database. */
-async function startBackstage({ databaseId, config, features = [], knex: shared }) {
+/** A new, empty database of the kind `databaseId` names. */
+function newDatabase(databaseId) {
+  return databases.init(databaseId);
+}
+
+/**
+ * Plugins share one database in these tests; those named in `own` get theirs (as each plugin does
+ * in a real deployment), for plugins whose migrations would collide with the catalog's.
+ */
+function databaseFactory(knex, own) {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: { plugin: coreServices.pluginMetadata },
+    factory: ({ plugin }) => ({ getClient: async () => own[plugin.getId()] ?? knex }),
+  });
+}
+
+/**
+ * A backend; pass `knex` of another to start a second replica over the same database, and
+ * `pluginDatabases` ({pluginId: knex}) to give plugins databases of their own.
+ */
+async function startBackstage({ databaseId, config, features = [], knex: shared, pluginDatabases }) {
   const knex = shared ?? (await databases.init(databaseId));
   const backend = await startTestBackend({
     features: [
@@ -29,7 +50,7 @@ async function startBackstage({ databaseId, config, features = [], knex: shared 
       terraformFeatures,
       schedulerServiceFactory,
       eventsServiceFactory,
-      mockServices.database.factory({ knex }),
+      pluginDatabases ? databaseFactory(knex, pluginDatabases) : mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: { catalog: { processingInterval: { seconds: 1 } }, ...config },
       }),
@@ -87,4 +108,4 @@ async function queryEntities(baseUrl, { kind, namespace }) {
   return items;
 }
 
-module.exports = { databaseIds, startBackstage, eventually, getJson, queryEntities };
+module.exports = { databaseIds, newDatabase, startBackstage, eventually, getJson, queryEntities };

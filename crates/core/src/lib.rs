@@ -23,6 +23,7 @@
 //! - The one owner of workspace state and its ordering rule ([`state`]).
 //! - Run records, summaries and polling views ([`run`]), webhooks ([`notification`]), whether an
 //!   organization's data can be shown ([`availability`]), the GlobalLogic card's shapes ([`globallogic`]).
+//! - Which state changes alert the owners of a workspace and of the services on it ([`alert`]).
 //! - What the plugin trusts: tokens ([`token`]), hosts ([`origin`]), and each token's request
 //!   budget ([`budget`]).
 //!
@@ -34,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod alert;
 pub mod availability;
 pub mod budget;
 pub mod catalog;

@@ -278,6 +278,19 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
             &core::health::with_system_health(model, &workspaces)
         )),
     ),
+    // Alerts to owners: checked settings, the alerts a merge is due, and who receives one.
+    (
+        "alertSettings",
+        op!(|config: Option<core::alert::AlertConfig>| json(&core::alert::settings(config.as_ref()).map_err(err)?)),
+    ),
+    (
+        "alertsFor",
+        op!(|settings: core::alert::AlertSettings, merged: core::alert::Merged| json(&core::alert::alerts(&settings, &merged))),
+    ),
+    (
+        "alertRecipients",
+        op!(|owner: String, dependents: Vec<core::alert::Dependent>| json(&core::alert::recipients(&owner, &dependents))),
+    ),
     // A mapping fed one document at a time (the host's `map` of a dump): `mapBegin(options, format)`
     // gives a handle, `mapAdd(handle, name, text)` folds a document in, `mapFinish(handle)` answers
     // the entity text (and frees the mapping, as does an error).
