@@ -36,19 +36,28 @@ class TerraformServiceProcessor {
       if (this.plugin.stopping) return entity;
       throw e;
     }
-    const { relations, warnings } = core.serviceRelations(entity, resolved);
+    const { relations, warnings, links } = core.serviceRelations(entity, resolved);
     for (const relation of relations) emit(processingResult.relation(relation));
-    if (warnings.length === 0) return entity;
+    const withLinks = withOutputLinks(entity, links);
+    if (warnings.length === 0) return withLinks;
     const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
     for (const warning of warnings) this.logger.warn(`${ref}: ${warning}`);
     return {
-      ...entity,
+      ...withLinks,
       metadata: {
-        ...entity.metadata,
-        annotations: { ...entity.metadata.annotations, [WARNINGS_ANNOTATION]: warnings.join('; ') },
+        ...withLinks.metadata,
+        annotations: { ...withLinks.metadata.annotations, [WARNINGS_ANNOTATION]: warnings.join('; ') },
       },
     };
   }
+}
+
+/** The entity with its workspaces' output links (the core chose them) after its own, each URL once. */
+function withOutputLinks(entity, links) {
+  const own = entity.metadata.links ?? [];
+  const added = links.filter(l => !own.some(o => o.url === l.url));
+  if (added.length === 0) return entity;
+  return { ...entity, metadata: { ...entity.metadata, links: [...own, ...added] } };
 }
 
 module.exports = { TerraformServiceProcessor };

@@ -194,7 +194,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     for (const ws of await readable(req, rows)) {
       const runId = ws.state.run?.runId;
       const record = runId ? await store.run(ws.organization, runId) : null;
-      workspaces.push(core.workspaceStatus(core.renderWorkspace(ws.state), record));
+      workspaces.push(core.workspaceStateStatus(ws.state, record));
     }
     const problems = await problemsOf(selectors.map(s => s.organization), credentials);
     res.json({ entityRef: `${kind}:${namespace}/${name}`.toLowerCase(), workspaces, problems });
@@ -267,7 +267,8 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     res.json({ entities: await store.renderWorkspaces(req.params.organization, ids) });
   });
 
-  // The service processor's lookups: [{selector, found: [{kind, namespace, name}]}].
+  // The service processor's lookups: [{selector, found: [{kind, namespace, name}], links}], the
+  // links being the ones the found workspaces' outputs give the services that depend on them.
   router.get('/internal/workspaces', async (req, res) => {
     await fromService(req);
     let selectors;
@@ -278,12 +279,14 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     }
     const resolved = [];
     for (const selector of selectors) {
-      const found = (await store.select(selector)).map(row => {
+      const rows = await store.select(selector);
+      const found = rows.map(row => {
         const [kind, rest] = row.entity_ref.split(':');
         const [namespace, name] = rest.split('/');
         return { kind, namespace, name };
       });
-      resolved.push({ selector, found });
+      const links = rows.flatMap(row => core.serviceOutputLinks(core.renderWorkspace(row.state)));
+      resolved.push({ selector, found, links });
     }
     res.json({ resolved });
   });

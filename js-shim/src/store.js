@@ -114,11 +114,12 @@ class StateStore {
   }
 
   /**
-   * A full sync's snapshot: every workspace entity merged into its state (a sync never reverts a
-   * newer fact), workspaces gone from TFE removed, and the organization's other entities (Systems,
-   * blueprint templates) kept as they came. One transaction, so readers see all or nothing.
+   * A full sync's snapshot: every workspace entity merged into its state with its outputs (a sync
+   * never reverts a newer fact), workspaces gone from TFE removed, and the organization's other
+   * entities (Systems, blueprint templates) kept as they came. One transaction, so readers see all
+   * or nothing. `outputs` is the snapshot's `ws-…` → outputs (absent: not read).
    */
-  async applySnapshot(organization, entities) {
+  async applySnapshot(organization, entities, outputs = {}) {
     const workspaces = [];
     const model = [];
     for (const entity of entities) {
@@ -132,7 +133,8 @@ class StateStore {
       );
       let changed = 0;
       for (const { id, entity } of workspaces) {
-        if (await this.mergeInto(trx, organization, id, { type: 'synced', entity }, rows.get(id) ?? null)) changed++;
+        const fact = { type: 'synced', entity, outputs: outputs?.[id] ?? null };
+        if (await this.mergeInto(trx, organization, id, fact, rows.get(id) ?? null)) changed++;
         rows.delete(id);
       }
       const removed = [...rows.keys()];

@@ -155,6 +155,14 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
             &core::run::workspace_status(&entity, record.as_ref())
         )),
     ),
+    (
+        "workspaceStateStatus",
+        op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(
+            &core::run::state_status(&state, record.as_ref())
+        )),
+    ),
+    ("serviceOutputLinks", op!(|workspace: core::Entity| json(&core::service::output_links(&workspace)))),
+    ("runIncludes", op!(| | json(&serde_json::json!({"run": core::run::RUN_INCLUDE, "runList": core::run::RUN_LIST_INCLUDE})))),
     // Webhooks and what the plugin trusts (tokens, hosts, the request budget).
     (
         "receiveNotification",

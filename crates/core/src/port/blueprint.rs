@@ -29,6 +29,10 @@ pub enum Kind {
     OneOf(&'static [&'static str]),
     /// An array of strings.
     Strings,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
 }
 
 /// One declared property.
@@ -91,7 +95,7 @@ const TEMPLATE_PROPERTIES: [Property; 8] = [
     MARKERS[1],
 ];
 
-const INSTANCE_PROPERTIES: [Property; 11] = [
+const INSTANCE_PROPERTIES: [Property; 19] = [
     Property { key: "workspace_id", title: "Workspace id", kind: Kind::Text },
     Property { key: "terraform_status", title: "Run status", kind: Kind::Text },
     Property { key: "status_bucket", title: "Status", kind: Kind::OneOf(&STATUS_BUCKETS) },
@@ -103,6 +107,14 @@ const INSTANCE_PROPERTIES: [Property; 11] = [
     Property { key: "tfe_link", title: "TFE", kind: Kind::Url },
     MARKERS[0],
     MARKERS[1],
+    Property { key: "resource_count", title: "Resources", kind: Kind::Number },
+    Property { key: "locked", title: "Locked", kind: Kind::Boolean },
+    Property { key: "locked_by", title: "Locked by", kind: Kind::Text },
+    Property { key: "latest_change_at", title: "Last changed", kind: Kind::DateTime },
+    Property { key: "run_triggered_by", title: "Run triggered by", kind: Kind::Text },
+    Property { key: "run_commit_sha", title: "Run commit", kind: Kind::Text },
+    Property { key: "run_branch", title: "Run branch", kind: Kind::Text },
+    Property { key: "run_pull_request", title: "Run pull request", kind: Kind::Number },
 ];
 
 /// The blueprints, in the order they must be created (a relation's target first).
@@ -145,6 +157,8 @@ impl Kind {
             Kind::Url => json!({"type": "string", "format": "url"}),
             Kind::OneOf(values) => json!({"type": "string", "enum": values}),
             Kind::Strings => json!({"type": "array", "items": {"type": "string"}}),
+            Kind::Number => json!({"type": "number"}),
+            Kind::Boolean => json!({"type": "boolean"}),
         }
     }
 
@@ -152,6 +166,8 @@ impl Kind {
     fn check(self, value: &Value) -> Option<String> {
         let text = match value {
             Value::Null => return None,
+            Value::Number(_) if self == Kind::Number => return None,
+            Value::Bool(_) if self == Kind::Boolean => return None,
             Value::String(s) => Some(s.as_str()),
             _ => None,
         };
@@ -160,6 +176,8 @@ impl Kind {
                 Some(items) if items.iter().all(Value::is_string) => None,
                 _ => Some("is not an array of strings".to_owned()),
             },
+            (Kind::Number, _) => Some("is not a number".to_owned()),
+            (Kind::Boolean, _) => Some("is not a boolean".to_owned()),
             (_, None) => Some("is not a string".to_owned()),
             (Kind::Text, Some(_)) => None,
             (Kind::DateTime, Some(s)) => crate::run::millis(s).is_none().then(|| format!("{s:?} is not a date-time")),
@@ -296,6 +314,9 @@ mod tests {
         assert!(validate(&instance(json!({"run_updated_at": "yesterday"}))).unwrap_err().contains("date-time"));
         assert!(validate(&instance(json!({"surprise": "x"}))).unwrap_err().contains("not declared"));
         assert!(validate(&instance(json!({"repo_url": "github.com/x"}))).unwrap_err().contains("URL"));
+        assert_eq!(validate(&instance(json!({"resource_count": 12, "locked": false, "run_pull_request": null}))), Ok(()));
+        assert!(validate(&instance(json!({"resource_count": "12"}))).unwrap_err().contains("number"));
+        assert!(validate(&instance(json!({"locked": "true"}))).unwrap_err().contains("boolean"));
     }
 
     #[test]

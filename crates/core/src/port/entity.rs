@@ -26,6 +26,10 @@ pub const ORGANIZATION: &str = "tfe_organization";
 /// together, and the newest `run_updated_at` wins.
 pub const RUN_PROPERTIES: [&str; 5] = ["terraform_status", "status_bucket", "run_id", "run_updated_at", "tfe_link"];
 
+/// The instance properties that describe who and what triggered the current run: a run event for
+/// another run clears them (the next push fills them in).
+pub const RUN_TRIGGER_PROPERTIES: [&str; 4] = ["run_triggered_by", "run_commit_sha", "run_branch", "run_pull_request"];
+
 /// One Port entity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortEntity {
@@ -126,6 +130,25 @@ fn project_properties(e: &Entity) -> Map<String, Value> {
     properties.as_object().cloned().unwrap_or_default()
 }
 
+/// The listing's workspace facts and the current run's trigger, typed as the blueprint declares
+/// them; absent facts are `null`.
+fn workspace_fact_properties(e: &Entity) -> Map<String, Value> {
+    let ann = &e.metadata.annotations;
+    let number = |key: &str| ann.get(key).and_then(|v| v.parse::<u64>().ok()).map_or(Value::Null, |n| json!(n));
+    let flag = |key: &str| ann.get(key).map_or(Value::Null, |v| json!(v == "true"));
+    let properties = json!({
+        "resource_count": number(a::RESOURCE_COUNT),
+        "locked": flag(a::LOCKED),
+        "locked_by": annotation(e, a::LOCKED_BY),
+        "latest_change_at": annotation(e, a::LATEST_CHANGE_AT),
+        "run_triggered_by": annotation(e, a::RUN_TRIGGERED_BY),
+        "run_commit_sha": annotation(e, a::RUN_COMMIT_SHA),
+        "run_branch": annotation(e, a::RUN_BRANCH),
+        "run_pull_request": number(a::RUN_PULL_REQUEST),
+    });
+    properties.as_object().cloned().unwrap_or_default()
+}
+
 fn template_properties(e: &Entity) -> Map<String, Value> {
     let inputs = e
         .metadata
@@ -162,5 +185,7 @@ fn instance_properties(e: &Entity, blueprint: Option<&str>) -> Map<String, Value
         "repo_url": repo_url(e),
         "tfe_link": tfe_link,
     });
-    properties.as_object().cloned().unwrap_or_default()
+    let mut properties = properties.as_object().cloned().unwrap_or_default();
+    properties.extend(workspace_fact_properties(e));
+    properties
 }
