@@ -106,8 +106,10 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   await ours.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT }); // from the run's details
   // Who and what triggered it: the VCS sender and the commit, when the workspace is VCS-driven.
   const ingress = configurationVersionResources(run, ws)[1]?.attributes;
-  await field('Who').getByText(ingress?.['sender-username'] ?? 'fake-user', { exact: true }).waitFor({ timeout: TIMEOUT });
+  if (!ingress) await field('Who').getByText('fake-user', { exact: true }).waitFor({ timeout: TIMEOUT });
   if (ingress) {
+    await linkNamed(field('Who'), ingress['sender-username']).waitFor({ timeout: TIMEOUT });
+    assert.equal(await linkNamed(field('Who'), ingress['sender-username']).getAttribute('href'), ingress['sender-html-url']);
     await field('What').getByText(ingress['commit-sha'].slice(0, 7)).waitFor({ timeout: TIMEOUT });
     assert.equal(await linkNamed(field('What'), ingress['commit-sha'].slice(0, 7)).getAttribute('href'), ingress['commit-url']);
     await field('What').getByText(/on main/).waitFor({ timeout: TIMEOUT });
