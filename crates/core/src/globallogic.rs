@@ -184,7 +184,9 @@ mod tests {
 
     fn entity() -> Entity {
         let text = r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}}}}}"#;
-        crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default()).unwrap().remove(0)
+        crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+            .unwrap()
+            .remove(0)
     }
 
     #[test]

@@ -336,16 +336,27 @@ mod output_link_tests {
     #[test]
     fn a_service_gets_its_workspaces_output_links_once_and_only_web_urls() {
         let text = r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"pay-prod"},"relationships":{"organization":{"data":{"id":"acme"}},"outputs":{"data":[{"id":"wsout-1","type":"workspace-outputs"},{"id":"wsout-2","type":"workspace-outputs"}]}}},"included":[{"id":"wsout-1","type":"workspace-outputs","attributes":{"name":"url","sensitive":false,"value":"https://pay.example.com"}},{"id":"wsout-2","type":"workspace-outputs","attributes":{"name":"console_url","sensitive":true,"value":null}}]}"#;
-        let ws = crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default()).unwrap().remove(0);
+        let ws =
+            crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+                .unwrap()
+                .remove(0);
         let links = output_links(&ws);
         assert_eq!(links.len(), 1);
         assert_eq!((links[0].title.as_str(), links[0].url.as_str()), ("pay-prod: url", "https://pay.example.com"));
         let found = EntityName { kind: "resource".into(), namespace: "acme".into(), name: "pay-prod".into() };
-        let sel = WorkspaceSelector { organization: "acme".into(), workspace_name: Some("pay-prod".into()), ..Default::default() };
+        let sel = WorkspaceSelector {
+            organization: "acme".into(),
+            workspace_name: Some("pay-prod".into()),
+            ..Default::default()
+        };
         let mut hostile = links[0].clone();
         hostile.url = "javascript:alert(1)".into();
         let resolved = [
-            Resolved { selector: sel.clone(), found: vec![found.clone()], links: vec![links[0].clone(), links[0].clone(), hostile] },
+            Resolved {
+                selector: sel.clone(),
+                found: vec![found.clone()],
+                links: vec![links[0].clone(), links[0].clone(), hostile],
+            },
             Resolved { selector: sel, found: vec![], links: links.clone() },
         ];
         let service = AnnotatedEntity { kind: "Component".into(), ..Default::default() };

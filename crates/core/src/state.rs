@@ -536,21 +536,23 @@ mod tests {
     fn a_trigger_belongs_to_its_run() {
         let s = start();
         let with = |id: &str, by: &str| {
-            let Fact::Run { run: mut facts, .. } = run(id, "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:09:00Z")) else {
-                unreachable!()
-            };
+            let at = Some("2026-11-20T10:09:00Z");
+            let Fact::Run { run: mut facts, .. } = run(id, "applied", "2026-11-20T10:00:00Z", at) else { unreachable!() };
             facts.trigger = Some(Trigger { by: Some(by.into()), commit_sha: Some("abc".into()), ..Trigger::default() });
             Fact::Run { run: facts, plan_only: false }
         };
         let s = merge(Some(&s), &with("run-1", "octocat")).unwrap();
         assert_eq!(render(&s).metadata.annotations[a::RUN_TRIGGERED_BY], "octocat");
         // The same run read again, with nothing newer but no trigger: the trigger stays.
-        assert_eq!(merge(Some(&s), &run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:09:00Z"))), None);
+        let again = run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:09:00Z"));
+        assert_eq!(merge(Some(&s), &again), None);
         // A newer run without a known trigger: the old run's trigger is not shown for it.
         let s = merge(Some(&s), &run("run-2", "planning", "2026-11-20T11:00:00Z", None)).unwrap();
         assert!(a::RUN_TRIGGER_KEYS.iter().all(|k| !render(&s).metadata.annotations.contains_key(*k)));
         // Its details, read later with the same status, bring its trigger.
-        let Fact::Run { run: mut read, .. } = run("run-2", "planning", "2026-11-20T11:00:00Z", None) else { unreachable!() };
+        let Fact::Run { run: mut read, .. } = run("run-2", "planning", "2026-11-20T11:00:00Z", None) else {
+            unreachable!()
+        };
         read.trigger = Some(Trigger { by: Some("jdoe".into()), ..Trigger::default() });
         let s = merge(Some(&s), &Fact::Run { run: read, plan_only: false }).unwrap();
         assert_eq!(render(&s).metadata.annotations[a::RUN_TRIGGERED_BY], "jdoe");

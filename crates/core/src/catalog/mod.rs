@@ -86,7 +86,8 @@ pub struct MapOptions {
     pub blueprint_tag_key: Option<String>,
     /// The names entities were given before, by TFE id (`ws-…`, `prj-…`, `mod-…`): an entity keeps
     /// its name while its TFE name still gives it, whatever appears beside it later.
-    pub previous_names: BTreeMap<String, String>,    /// Which outputs become entity links (of the workspace and of the services that depend on
+    pub previous_names: BTreeMap<String, String>,
+    /// Which outputs become entity links (of the workspace and of the services that depend on
     /// it): output names, a trailing `*` matching any suffix. Default: [`DEFAULT_OUTPUT_LINKS`].
     pub output_links: Option<Vec<String>>,
 }
@@ -141,7 +142,8 @@ pub struct OrgContext {
     /// Key of blueprint tags.
     pub blueprint_tag_key: String,
     /// Names given before, by TFE id.
-    pub previous_names: BTreeMap<String, String>,    /// Output names (a trailing `*`: any suffix) that become links.
+    pub previous_names: BTreeMap<String, String>,
+    /// Output names (a trailing `*`: any suffix) that become links.
     pub output_links: Vec<String>,
 }
 
@@ -390,7 +392,8 @@ impl Linker {
         let mut templates: Vec<Entity> =
             modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
         disambiguate(&mut templates, &org.previous_names);
-        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates, outputs: Default::default() }
+        let outputs = Default::default();
+        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates, outputs }
     }
 
     /// One workspace's `Resource`, linked to its system, blueprint and owner.

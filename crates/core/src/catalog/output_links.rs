@@ -31,7 +31,12 @@ pub fn links(outputs: &[Output], patterns: &[String]) -> Vec<Link> {
         .filter_map(|o| {
             let url = o.web_url()?;
             let title = o.name.strip_prefix(TITLED_PREFIX).filter(|t| !t.is_empty()).unwrap_or(&o.name);
-            Some(Link { url: url.to_owned(), title: title.to_owned(), icon: None, link_type: Some(OUTPUT_LINK_TYPE.to_owned()) })
+            Some(Link {
+                url: url.to_owned(),
+                title: title.to_owned(),
+                icon: None,
+                link_type: Some(OUTPUT_LINK_TYPE.to_owned()),
+            })
         })
         .take(MAX_OUTPUT_LINKS)
         .collect()
@@ -67,5 +72,23 @@ mod tests {
         );
         let custom = vec!["db_host".to_owned()];
         assert_eq!(links(&outputs, &custom).len(), 1);
+    }
+
+    #[test]
+    fn an_organization_names_its_own_convention() {
+        let options: crate::catalog::MapOptions =
+            serde_json::from_value(serde_json::json!({"outputLinks": ["db_*"]})).unwrap();
+        let text = r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}},"outputs":{"data":[{"id":"o1","type":"workspace-outputs"},{"id":"o2","type":"workspace-outputs"}]}}},"included":[{"id":"o1","type":"workspace-outputs","attributes":{"name":"url","sensitive":false,"value":"https://net.example.com"}},{"id":"o2","type":"workspace-outputs","attributes":{"name":"db_admin","sensitive":false,"value":"https://db.example.com"}}]}"#;
+        let ws = crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &options)
+            .unwrap()
+            .remove(0);
+        let got: Vec<&str> = ws
+            .metadata
+            .links
+            .iter()
+            .filter(|l| l.link_type.as_deref() == Some(OUTPUT_LINK_TYPE))
+            .map(|l| l.url.as_str())
+            .collect();
+        assert_eq!(got, ["https://db.example.com"]);
     }
 }

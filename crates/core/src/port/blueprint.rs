@@ -314,7 +314,10 @@ mod tests {
         assert!(validate(&instance(json!({"run_updated_at": "yesterday"}))).unwrap_err().contains("date-time"));
         assert!(validate(&instance(json!({"surprise": "x"}))).unwrap_err().contains("not declared"));
         assert!(validate(&instance(json!({"repo_url": "github.com/x"}))).unwrap_err().contains("URL"));
-        assert_eq!(validate(&instance(json!({"resource_count": 12, "locked": false, "run_pull_request": null}))), Ok(()));
+        assert_eq!(
+            validate(&instance(json!({"resource_count": 12, "locked": false, "run_pull_request": null}))),
+            Ok(())
+        );
         assert!(validate(&instance(json!({"resource_count": "12"}))).unwrap_err().contains("number"));
         assert!(validate(&instance(json!({"locked": "true"}))).unwrap_err().contains("boolean"));
     }

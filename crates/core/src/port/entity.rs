@@ -189,3 +189,34 @@ fn instance_properties(e: &Entity, blueprint: Option<&str>) -> Map<String, Value
     properties.extend(workspace_fact_properties(e));
     properties
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_carries_the_workspace_facts_and_the_current_runs_trigger() {
+        let text = include_str!("../../../../tests/corpus/outputs-trigger-and-lock/input/workspaces.json");
+        let entities =
+            crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+                .unwrap();
+        let port = to_port(&entities, "acme");
+        let prod = port.iter().find(|e| e.identifier == "acme.payments-prod").unwrap();
+        let p = &prod.properties;
+        assert_eq!(
+            (p["resource_count"].clone(), p["locked"].clone(), p["locked_by"].clone()),
+            (json!(148), json!(true), json!("oncall-ops"))
+        );
+        assert_eq!(p["latest_change_at"], "2026-11-19T08:12:40.000Z");
+        assert_eq!(
+            (p["run_triggered_by"].clone(), p["run_branch"].clone(), p["run_pull_request"].clone()),
+            (json!("octocat"), json!("main"), json!(214))
+        );
+        assert_eq!(super::super::blueprint::validate(prod), Ok(()));
+        let dev = port.iter().find(|e| e.identifier == "acme.payments-dev").unwrap();
+        assert_eq!(
+            (dev.properties["locked"].clone(), dev.properties["run_triggered_by"].clone()),
+            (json!(false), Value::Null)
+        );
+    }
+}

@@ -23,7 +23,9 @@ pub use record::{
     record_from_document, record_from_event, record_with_facts, records_from_list,
 };
 pub use summary::{Durations, ResourceChanges, RunSummary, User, WorkspaceRef, plan_log_url};
-pub use view::{BlueprintRef, StatusView, WorkspaceFacts, WorkspaceStatus, state_status, status_view, workspace_status};
+pub use view::{
+    BlueprintRef, StatusView, WorkspaceFacts, WorkspaceStatus, state_status, status_view, workspace_status,
+};
 
 /// `include=` of a run read (`GET /runs/:id`): its plan (resource counts), workspace, creator, and
 /// who and what triggered it, in the one request.

@@ -208,7 +208,10 @@ mod tests {
         let trigger = status.trigger.as_ref().unwrap();
         assert_eq!((trigger.by.as_deref(), trigger.pull_request_number), (Some("octocat"), Some(214)));
         let outputs = status.outputs.as_ref().unwrap();
-        assert_eq!(outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>()[..4], ["url", "console_url", "backstage_link_grafana", "db_password"]);
+        assert_eq!(
+            outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>()[..4],
+            ["url", "console_url", "backstage_link_grafana", "db_password"]
+        );
         assert_eq!(outputs[4].value, Some(serde_json::json!(["subnet-0a1", "subnet-0b2"])));
         assert!(outputs[3].sensitive && outputs[3].value.is_none());
         assert!(!status.links.contains_key("output"), "output links are not TFE links");

@@ -137,7 +137,10 @@ mod tests {
         let doc = parse_document("r", RUN).unwrap();
         let t = Trigger::of_run(&doc, &doc.data[0]).unwrap();
         assert_eq!(t.by.as_deref(), Some("octocat"));
-        assert_eq!((t.commit_sha.as_deref(), t.branch.as_deref(), t.pull_request_number), (Some("abc123"), Some("main"), Some(42)));
+        assert_eq!(
+            (t.commit_sha.as_deref(), t.branch.as_deref(), t.pull_request_number),
+            (Some("abc123"), Some("main"), Some(42))
+        );
         assert_eq!(t.pull_request_title.as_deref(), Some("More subnets"));
         assert_eq!(t.by_url, None, "only http(s) URLs are kept");
         assert_eq!(t.tag, None);
@@ -147,8 +150,12 @@ mod tests {
     fn without_ingress_the_creator_is_who_and_without_either_nothing_is_known() {
         let no_ingress = RUN.replace(r#"{"data":{"id":"ia-1","type":"ingress-attributes"}}"#, "{\"data\":null}");
         let doc = parse_document("r", &no_ingress).unwrap();
-        assert_eq!(Trigger::of_run(&doc, &doc.data[0]), Some(Trigger { by: Some("tfe-bot".into()), ..Trigger::default() }));
-        let bare = parse_document("r", r#"{"data":{"id":"run-1","type":"runs","attributes":{"status":"applied"}}}"#).unwrap();
+        assert_eq!(
+            Trigger::of_run(&doc, &doc.data[0]),
+            Some(Trigger { by: Some("tfe-bot".into()), ..Trigger::default() })
+        );
+        let bare =
+            parse_document("r", r#"{"data":{"id":"run-1","type":"runs","attributes":{"status":"applied"}}}"#).unwrap();
         assert_eq!(Trigger::of_run(&bare, &bare.data[0]), None);
     }
 }

@@ -455,7 +455,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Linkage<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // An array is read element by element; anything else (null, an object) is "absent".
         let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
-        Ok(Linkage(if raw.get().starts_with('[') { serde_json::from_str::<List<Target<'de>>>(raw.get()).ok().map(|l| l.0) } else { None }))
+        Ok(Linkage(if raw.get().starts_with('[') {
+            serde_json::from_str::<List<Target<'de>>>(raw.get()).ok().map(|l| l.0)
+        } else {
+            None
+        }))
     }
 }
 

@@ -61,7 +61,13 @@ impl Output {
             Some(text) => (None, Some(text.len() as u64)),
             None => (None, None),
         };
-        Some(Output { name, sensitive, output_type: a.output_type.owned(), value: value.filter(|v| !v.is_null()), value_bytes })
+        Some(Output {
+            name,
+            sensitive,
+            output_type: a.output_type.owned(),
+            value: value.filter(|v| !v.is_null()),
+            value_bytes,
+        })
     }
 
     /// The value as an http(s) URL, when it is a string that is one: what a link may point at.
@@ -83,7 +89,11 @@ mod tests {
     use crate::tfe::parse_document;
 
     fn read(attributes: &str) -> Option<Output> {
-        let doc = parse_document("o", &format!(r#"{{"data":{{"id":"wsout-1","type":"workspace-outputs","attributes":{attributes}}}}}"#)).unwrap();
+        let doc = parse_document(
+            "o",
+            &format!(r#"{{"data":{{"id":"wsout-1","type":"workspace-outputs","attributes":{attributes}}}}}"#),
+        )
+        .unwrap();
         Output::from_resource(&doc.data[0])
     }
 
@@ -101,7 +111,8 @@ mod tests {
 
     #[test]
     fn values_are_kept_up_to_the_cap() {
-        let o = read(r#"{"name":"url","sensitive":false,"output-type":"string","value":"https://pay.example.com"}"#).unwrap();
+        let o = read(r#"{"name":"url","sensitive":false,"output-type":"string","value":"https://pay.example.com"}"#)
+            .unwrap();
         assert_eq!(o.web_url(), Some("https://pay.example.com"));
         let o = read(r#"{"name":"ids","sensitive":false,"output-type":"array","value":[1,2]}"#).unwrap();
         assert_eq!(o.value, Some(serde_json::json!([1, 2])));
