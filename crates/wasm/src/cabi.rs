@@ -150,12 +150,6 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("syncProblem", op!(|health: core::availability::OrganizationHealth| json(&core::availability::problem(&health)))),
     ("globallogicAssessment", op!(|entity: core::Entity| json(&core::globallogic::assessment(&entity)))),
     (
-        "workspaceStatus",
-        op!(|entity: core::Entity, record: Option<core::run::RunRecord>| json(
-            &core::run::workspace_status(&entity, record.as_ref())
-        )),
-    ),
-    (
         "workspaceStateStatus",
         op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(
             &core::run::state_status(&state, record.as_ref())
