@@ -71,6 +71,12 @@ export interface Config {
       projectOwners?: { [projectIdOrName: string]: string };
       /** The key of blueprint tags: a workspace tagged `blueprint:vpc` instantiates module vpc. */
       blueprintTagKey?: string;
+      /**
+       * Which Terraform outputs become links of the workspace and of the services that depend on
+       * it (only outputs whose value is an http(s) URL): output names, a trailing `*` matching any
+       * suffix. Default: `url`, `console_url`, `backstage_link_*` (titled by what follows the prefix).
+       */
+      outputLinks?: string[];
       /** How often to sync; every 30 minutes by default. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**

@@ -25,10 +25,35 @@ export interface TerraformRunSummary {
   message?: string | null;
   createdAt?: string | null;
   createdBy?: { username: string } | null;
+  trigger?: TerraformRunTrigger | null;
   resources?: { additions: number; changes: number; destructions: number; imports?: number } | null;
   durations?: { planMs?: number | null; applyMs?: number | null; totalMs?: number | null } | null;
   links?: { run?: string; workspace?: string };
   [field: string]: unknown;
+}
+
+/** Who and what triggered a run: the VCS commit, branch or tag, pull request and sender, else its creator. */
+export interface TerraformRunTrigger {
+  by?: string;
+  byAvatarUrl?: string;
+  byUrl?: string;
+  commitSha?: string;
+  commitUrl?: string;
+  commitMessage?: string;
+  branch?: string;
+  tag?: string;
+  pullRequestNumber?: number;
+  pullRequestUrl?: string;
+  pullRequestTitle?: string;
+}
+
+/** A Terraform output of a workspace's current state; a sensitive one has no value. */
+export interface TerraformOutput {
+  name: string;
+  sensitive: boolean;
+  outputType?: string;
+  value?: unknown;
+  valueBytes?: number;
 }
 
 /** One workspace of `GET /entity/:kind/:namespace/:name/status`. */
@@ -47,6 +72,15 @@ export interface TerraformWorkspaceStatus {
     outdated?: boolean | null;
   } | null;
   links: { workspace?: string; run?: string; [name: string]: string | undefined };
+  facts?: {
+    resourceCount?: number | null;
+    locked?: boolean | null;
+    lockedBy?: string | null;
+    latestChangeAt?: string | null;
+    assessmentsEnabled?: boolean | null;
+  };
+  trigger?: TerraformRunTrigger | null;
+  outputs?: TerraformOutput[];
 }
 
 /** An organization whose last sync failed (`noData` when it never synced). */

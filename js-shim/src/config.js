@@ -87,6 +87,7 @@ function readOrganizations(config) {
         ownerTagKey: c.getOptionalString('ownerTagKey'),
         projectOwners: c.getOptionalConfig('projectOwners')?.get() ?? {},
         blueprintTagKey: c.getOptionalString('blueprintTagKey'),
+        outputLinks: c.getOptionalStringArray('outputLinks'),
         retry: retry ? retry.get() : undefined,
       },
       token,

@@ -36,25 +36,34 @@ class TerraformServiceProcessor {
       if (this.plugin.stopping) return entity;
       throw e;
     }
-    const { relations, warnings } = core.serviceRelations(entity, resolved);
+    const { relations, warnings, links } = core.serviceRelations(entity, resolved);
     for (const relation of relations) emit(processingResult.relation(relation));
+    const withLinks = withOutputLinks(entity, links);
     // Health, drift and blueprint upgrades of the workspaces it runs on (filterable in the catalog).
     const infrastructure = core.serviceInfrastructure(resolved);
-    if (warnings.length === 0 && Object.keys(infrastructure).length === 0) return entity;
+    if (warnings.length === 0 && Object.keys(infrastructure).length === 0) return withLinks;
     const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
     for (const warning of warnings) this.logger.warn(`${ref}: ${warning}`);
     return {
-      ...entity,
+      ...withLinks,
       metadata: {
-        ...entity.metadata,
+        ...withLinks.metadata,
         annotations: {
-          ...entity.metadata.annotations,
+          ...withLinks.metadata.annotations,
           ...infrastructure,
           ...(warnings.length ? { [WARNINGS_ANNOTATION]: warnings.join('; ') } : {}),
         },
       },
     };
   }
+}
+
+/** The entity with its workspaces' output links (the core chose them) after its own, each URL once. */
+function withOutputLinks(entity, links) {
+  const own = entity.metadata.links ?? [];
+  const added = links.filter(l => !own.some(o => o.url === l.url));
+  if (added.length === 0) return entity;
+  return { ...entity, metadata: { ...entity.metadata, links: [...own, ...added] } };
 }
 
 module.exports = { TerraformServiceProcessor };

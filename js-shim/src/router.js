@@ -196,7 +196,7 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
       const runId = ws.state.run?.runId;
       const record = runId ? await store.run(ws.organization, runId) : null;
       rendered.push(core.renderWorkspace(ws.state));
-      workspaces.push(core.workspaceStatus(rendered.at(-1), record));
+      workspaces.push(core.workspaceStateStatus(ws.state, record));
     }
     const problems = await problemsOf(selectors.map(s => s.organization), credentials);
     const health = core.infrastructureHealth(rendered);
@@ -281,7 +281,9 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
     return { entities: [...workspaces, ...systems], refreshKeys };
   }
 
-  // The service processor's lookups: [{selector, found: [{kind, namespace, name}]}].
+  // The service processor's lookups: [{selector, found: [{kind, namespace, name}], workspaces, links}]:
+  // the found workspaces as the plugin's state renders them (their health and upgrades), and the
+  // links their outputs give the services that depend on them.
   router.get('/internal/workspaces', async (req, res) => {
     await fromService(req);
     let selectors;
@@ -298,7 +300,9 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
         const [namespace, name] = rest.split('/');
         return { kind, namespace, name };
       });
-      resolved.push({ selector, found, workspaces: rows.map(row => core.renderWorkspace(row.state)) });
+      const workspaces = rows.map(row => core.renderWorkspace(row.state));
+      const links = workspaces.flatMap(w => core.serviceOutputLinks(w));
+      resolved.push({ selector, found, workspaces, links });
     }
     res.json({ resolved });
   });

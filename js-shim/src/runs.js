@@ -9,6 +9,8 @@ const tfe = require('./tfe');
 
 /** The core's plan log size limit, and the note appended to a log cut there. */
 const planLogLimits = core.planLogLimits();
+/** What a run read and a run-list read include (the core's: who and what triggered each run too). */
+const includes = core.runIncludes();
 
 /** Backstage's error handler answers 503 for this name. */
 const unavailable = message => Object.assign(new Error(message), { name: 'ServiceUnavailableError' });
@@ -64,7 +66,7 @@ class RunFetcher {
     await new Promise(r => setTimeout(r, slot - Date.now()));
     const { baseUrl, namespace } = org.syncConfig;
     const url = `${baseUrl.replace(/\/$/, '')}/api/v2/workspaces/${encodeURIComponent(workspace.workspace_id)}/runs` +
-      `?page%5Bsize%5D=${this.history.historyLength}&include=plan,created_by`;
+      `?page%5Bsize%5D=${this.history.historyLength}&include=${includes.runList}`;
     const res = await tfe.apiGet(url, org.token, { maxBytes: org.maxResponseBytes, timeoutMs: 15_000 });
     if (res.status !== 200) throw new Error(`TFE answered ${res.status} for the run list`);
     const records = core.recordsFromList(res.body, workspace.workspace_id, workspace.workspace_name, { baseUrl, organization, namespace });
@@ -100,7 +102,7 @@ class RunFetcher {
   async fetchFromTfe(workspace, runId) {
     const org = this.organizations.find(o => o.syncConfig.organization === workspace.organization);
     if (!org) return null;
-    const res = await getRun(org, runId, 'plan,workspace,created_by');
+    const res = await getRun(org, runId, includes.run);
     if (res.status === 401 || res.status === 404) return null;
     if (!res.ok) throw unavailable(`TFE at ${org.syncConfig.baseUrl} answered ${res.status} for run ${runId}`);
     const { baseUrl, organization, namespace } = org.syncConfig;

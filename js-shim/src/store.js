@@ -134,11 +134,12 @@ class StateStore {
   }
 
   /**
-   * A full sync's snapshot: every workspace entity merged into its state (a sync never reverts a
-   * newer fact), workspaces gone from TFE removed, and the organization's other entities (Systems,
-   * blueprint templates) kept as they came. One transaction, so readers see all or nothing.
+   * A full sync's snapshot: every workspace entity merged into its state with its outputs (a sync
+   * never reverts a newer fact), workspaces gone from TFE removed, and the organization's other
+   * entities (Systems, blueprint templates) kept as they came. One transaction, so readers see all
+   * or nothing. `outputs` is the snapshot's `ws-…` → outputs (absent: not read).
    */
-  async applySnapshot(organization, entities) {
+  async applySnapshot(organization, entities, outputs = {}) {
     const workspaces = [];
     const model = [];
     for (const entity of entities) {
@@ -154,7 +155,8 @@ class StateStore {
       const baseline = rows.size === 0; // the organization's first snapshot: what it finds alerts nobody
       let changed = 0;
       for (const { id, entity } of workspaces) {
-        if (await this.mergeInto(trx, organization, id, { type: 'synced', entity }, rows.get(id) ?? null, changes)) changed++;
+        const fact = { type: 'synced', entity, outputs: outputs?.[id] ?? null };
+        if (await this.mergeInto(trx, organization, id, fact, rows.get(id) ?? null, changes)) changed++;
         rows.delete(id);
       }
       for (const change of changes) change.baseline = baseline;

@@ -57,7 +57,7 @@ class OrganizationSync {
       await this.recordOutcome(e.message);
       throw e;
     }
-    const { changed, removed } = await this.store.applySnapshot(this.organization, snapshot.entities);
+    const { changed, removed } = await this.store.applySnapshot(this.organization, snapshot.entities, snapshot.outputs);
     for (const { workspaceId, drift } of snapshot.assessments ?? []) {
       await this.store.mergeFact(this.organization, workspaceId, { type: 'assessment', drift });
     }

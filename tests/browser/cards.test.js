@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { FakeTfe, startFakeTfe, generateOrganization } = require('../fake-tfe');
+const { configurationVersionResources } = require('../fake-tfe/organization');
 const { databaseIds, startBackstage, eventually, queryEntities } = require('../node/backstage');
 const { devAppFeature, launchChromium } = require('./harness');
 
@@ -103,7 +104,27 @@ test('both cards show the current run and drift, follow a webhook, and our bluep
   const field = label => ours.locator(`[data-field="${label}"]`);
   await field('Status').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
   await ours.getByText(run.attributes.message).waitFor({ timeout: TIMEOUT }); // from the run's details
-  await field('Who').getByText('fake-user').waitFor({ timeout: TIMEOUT });
+  // Who and what triggered it: the VCS sender and the commit, when the workspace is VCS-driven.
+  const ingress = configurationVersionResources(run, ws)[1]?.attributes;
+  if (!ingress) await field('Who').getByText('fake-user', { exact: true }).waitFor({ timeout: TIMEOUT });
+  if (ingress) {
+    await linkNamed(field('Who'), ingress['sender-username']).waitFor({ timeout: TIMEOUT });
+    assert.equal(await linkNamed(field('Who'), ingress['sender-username']).getAttribute('href'), ingress['sender-html-url']);
+    await field('What').getByText(ingress['commit-sha'].slice(0, 7)).waitFor({ timeout: TIMEOUT });
+    assert.equal(await linkNamed(field('What'), ingress['commit-sha'].slice(0, 7)).getAttribute('href'), ingress['commit-url']);
+    await field('What').getByText(/on main/).waitFor({ timeout: TIMEOUT });
+  }
+  // The listing's facts, and the outputs (sensitive ones by name only).
+  await field('Resources').getByText(String(ws.attributes['resource-count']), { exact: true }).waitFor({ timeout: TIMEOUT });
+  await field('Lock').getByText(ws.attributes.locked ? /^Locked/ : 'Unlocked').waitFor({ timeout: TIMEOUT });
+  await field('Last change').getByText(/ago|now/).waitFor({ timeout: TIMEOUT });
+  const listing = await (await fetch(`${fake.url}/api/v2/workspaces/${ws.id}?include=outputs`, { headers: { Authorization: 'Bearer t' } })).json();
+  for (const output of listing.included ?? []) {
+    const shown = ours.locator(`[data-output="${output.attributes.name}"]`);
+    const value = output.attributes.value;
+    const text = output.attributes.sensitive ? 'sensitive' : typeof value === 'string' ? value : JSON.stringify(value);
+    await shown.getByText(text, { exact: true }).waitFor({ timeout: TIMEOUT });
+  }
   await field('Drift').getByText('Drifted: 2 resources').waitFor({ timeout: TIMEOUT });
   await field('Changes').getByText(/^\+\d+ ~\d+ −\d+$/).waitFor({ timeout: TIMEOUT });
   await field('Changes').getByLabel(/\d+ to add, \d+ to change, \d+ to destroy/).waitFor({ timeout: TIMEOUT });

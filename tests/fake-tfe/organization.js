@@ -239,6 +239,99 @@ function workspaceResource({ id, name, org, runId, tags, description, repo, work
   };
 }
 
+/** Outputs a generated workspace's state may have: name, type, sensitive, and a value maker. */
+const OUTPUT_KINDS = [
+  ['url', 'string', false, (ws, x) => `https://${ws.attributes.name}.apps.example.com`],
+  ['console_url', 'string', false, (ws, x) => `https://console.example.com/${ws.attributes.name}`],
+  ['backstage_link_grafana', 'string', false, (ws, x) => `https://grafana.example.com/d/${ws.id.slice(3, 11).toLowerCase()}`],
+  ['vpc_id', 'string', false, (ws, x) => `vpc-0${Math.floor(x() * 0xfffffff).toString(16)}`],
+  ['subnet_ids', 'array', false, (ws, x) => Array.from({ length: 3 }, () => `subnet-0${Math.floor(x() * 0xfffffff).toString(16)}`)],
+  ['db_endpoint', 'string', false, (ws, x) => `${ws.attributes.name}.cluster-c${Math.floor(x() * 1e9)}.eu-west-1.rds.amazonaws.com:5432`],
+  ['db_password', 'string', true, (ws, x) => `generated-secret-${Math.floor(x() * 1e12)}`],
+  ['tags', 'object', false, (ws, x) => ({ team: ws.attributes.name.split('-')[0], managed_by: 'terraform' })],
+];
+
+/**
+ * The `workspace-outputs` resource of a generated workspace's output id, in TFE's shape (sensitive
+ * values stay in `secretValue`, which the server never sends unless a fault says so).
+ */
+function outputResource(ws, outputId, index, org) {
+  const x = prng(hashString(outputId));
+  const [name, type, sensitive, value] = OUTPUT_KINDS[index % OUTPUT_KINDS.length];
+  const v = value(ws, x);
+  return {
+    id: outputId,
+    type: 'workspace-outputs',
+    attributes: {
+      name, sensitive, 'output-type': type,
+      'detailed-type': type === 'array' ? ['list', 'string'] : type === 'object' ? ['object', { team: 'string', managed_by: 'string' }] : type,
+      value: sensitive ? null : v,
+      'workspace-attributes': { id: ws.id, name: ws.attributes.name },
+      'organization-attributes': { id: `org-${ws.id.slice(3, 19)}`, name: org },
+    },
+    links: { self: `/api/v2/workspace-outputs/${outputId}` },
+    ...(sensitive ? { secretValue: v } : {}),
+  };
+}
+
+const SENDERS = ['octocat', 'hubot', 'monalisa', 'jdoe', 'asmith'];
+
+/**
+ * A run's configuration version, and its ingress attributes when the workspace is VCS-driven
+ * (commit, branch, sender; a pull request for one run in five), in TFE's shapes.
+ */
+function configurationVersionResources(run, ws) {
+  const cvId = run.relationships['configuration-version']?.data?.id;
+  if (!cvId) return [];
+  const repo = ws?.attributes['vcs-repo']?.identifier;
+  const x = prng(hashString(cvId));
+  const iaId = `ia-${cvId.slice(3)}`;
+  const at = run.attributes['created-at'];
+  const cv = {
+    id: cvId, type: 'configuration-versions',
+    attributes: {
+      'auto-queue-runs': true, error: null, 'error-message': null, source: repo ? 'github' : 'tfe-api', speculative: false,
+      status: 'uploaded', 'status-timestamps': { 'uploaded-at': at, 'fetching-at': at }, 'changed-files': repo ? ['main.tf'] : [],
+      provisional: false,
+    },
+    relationships: {
+      'ingress-attributes': repo
+        ? { data: { id: iaId, type: 'ingress-attributes' }, links: { related: `/api/v2/configuration-versions/${cvId}/ingress-attributes` } }
+        : { data: null },
+    },
+    links: { self: `/api/v2/configuration-versions/${cvId}`, download: `/api/v2/configuration-versions/${cvId}/download` },
+  };
+  if (!repo) return [cv];
+  const sha = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(x() * 16)]).join('');
+  const sender = SENDERS[Math.floor(x() * SENDERS.length)];
+  const pr = x() < 0.2 ? 1 + Math.floor(x() * 900) : null;
+  const base = `https://github.com/${repo}`;
+  const ia = {
+    id: iaId, type: 'ingress-attributes',
+    attributes: {
+      branch: 'main', 'clone-url': `${base}.git`, 'commit-message': run.attributes.message, 'commit-sha': sha,
+      'commit-url': `${base}/commit/${sha}`, 'compare-url': `${base}/compare/${sha.slice(0, 12)}...${sha.slice(28)}`,
+      identifier: repo, 'is-pull-request': pr != null, 'on-default-branch': pr == null,
+      'pull-request-number': pr, 'pull-request-url': pr ? `${base}/pull/${pr}` : null,
+      'pull-request-title': pr ? `Change ${ws.attributes.name}` : null, 'pull-request-body': pr ? '' : null, tag: null,
+      'sender-username': sender, 'sender-avatar-url': `https://avatars.githubusercontent.com/u/${1000 + Math.floor(x() * 90000)}?v=4`,
+      'sender-html-url': `https://github.com/${sender}`,
+    },
+    relationships: { 'created-by': { data: null } },
+    links: { self: `/api/v2/configuration-versions/${cvId}/ingress-attributes` },
+  };
+  return [cv, ia];
+}
+
+/** The user holding a generated workspace's lock. */
+function userResource(id) {
+  return {
+    id, type: 'users',
+    attributes: { username: 'fake-user', 'is-service-account': false, 'avatar-url': 'https://www.gravatar.com/avatar/0', 'v2-only': false, permissions: {} },
+    links: { self: `/api/v2/users/${id}` },
+  };
+}
+
 /** A project resource in TFE's shape, with every attribute and relationship TFE sends. */
 function projectResource({ id, name, org, description = null }) {
   return {
@@ -367,5 +460,6 @@ function loadOrganization(dir, name) {
 }
 
 module.exports = {
+  outputResource, configurationVersionResources, userResource,
   generateOrganization, loadOrganization, runResource, workspaceResource, projectResource, moduleResource, prng, makeId,
 };

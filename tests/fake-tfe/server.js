@@ -9,7 +9,9 @@
 
 const http = require('node:http');
 const crypto = require('node:crypto');
-const { prng, runResource, makeId, workspaceResource } = require('./organization');
+const {
+  prng, runResource, makeId, workspaceResource, outputResource, configurationVersionResources, userResource,
+} = require('./organization');
 
 const JSONAPI = 'application/vnd.api+json';
 const MAX_PAGE_SIZE = 100;
@@ -72,6 +74,7 @@ class FakeTfe {
       down: false, // every API request answers 503
       logHost: null, // an origin (e.g. another server's URL) that log-read-urls point at instead of this one
       redirectLogsTo: null, // a URL the plan logs answer 302 to
+      leakSensitiveOutputs: false, // send sensitive outputs' values (TFE sends null): what the plugin must never keep
     };
   }
 
@@ -127,6 +130,39 @@ class FakeTfe {
     const id = makeId('run', this.rand);
     org.runs.set(id, runResource({ id, workspaceId, status, at, message: `A past ${status} run` }));
     return id;
+  }
+
+  /**
+   * Replaces a workspace's outputs (its current state's): [{name, value, sensitive, type}]. The
+   * values of sensitive ones are kept but served as null, as TFE does (unless a fault leaks them).
+   */
+  setOutputs(orgName, workspaceId, outputs) {
+    const org = this.orgs.get(orgName);
+    const ws = org.workspaces.find(w => w.id === workspaceId);
+    if (!ws) throw new Error(`no workspace ${workspaceId}`);
+    org.outputs ??= new Map();
+    const data = outputs.map(({ name, value, sensitive = false, type = 'string' }) => {
+      const id = makeId('wsout', this.rand);
+      org.outputs.set(id, {
+        id, type: 'workspace-outputs',
+        attributes: {
+          name, sensitive, 'output-type': type, 'detailed-type': type, value: sensitive ? null : value,
+          'workspace-attributes': { id: ws.id, name: ws.attributes.name }, 'organization-attributes': { id: `org-${orgName}`, name: orgName },
+        },
+        links: { self: `/api/v2/workspace-outputs/${id}` },
+        ...(sensitive ? { secretValue: value } : {}),
+      });
+      return { id, type: 'workspace-outputs' };
+    });
+    ws.relationships.outputs = { ...ws.relationships.outputs, data };
+  }
+
+  /** The output resource of a workspace's output id, as served (a sensitive value only if leaked). */
+  outputOf(org, ws, id, index) {
+    const stored = org.outputs?.get(id) ?? outputResource(ws, id, index, org.name);
+    const { secretValue, ...resource } = stored;
+    if (secretValue === undefined || !this.faults.leakSensitiveOutputs) return resource;
+    return { ...resource, attributes: { ...resource.attributes, value: secretValue } };
   }
 
   addWorkspace(orgName, name) {
@@ -366,12 +402,32 @@ class FakeTfe {
     return notFound;
   }
 
+  /**
+   * A workspace listing's or show's `included`: `current_run` (and, with
+   * `current_run.configuration_version[.ingress_attributes]`, its configuration version and VCS
+   * ingress attributes), `locked_by` (the user holding the lock) and `outputs` (the current
+   * state's outputs, sensitive values null).
+   */
   included(url, org, workspaces) {
-    const include = (url.searchParams.get('include') ?? '').split(',');
-    if (!include.includes('current_run')) return undefined;
-    return workspaces
-      .map(w => org.runs.get(w.relationships['current-run']?.data?.id))
-      .filter(Boolean);
+    const include = (url.searchParams.get('include') ?? '').split(',').filter(Boolean);
+    if (include.length === 0) return undefined;
+    const ingress = include.some(i => i.startsWith('current_run.configuration_version'));
+    const included = [];
+    for (const ws of workspaces) {
+      const run = org.runs.get(ws.relationships['current-run']?.data?.id);
+      if (run && (include.includes('current_run') || ingress)) included.push(run);
+      if (run && ingress) {
+        const [cv, ia] = configurationVersionResources(run, ws);
+        if (cv) included.push(cv);
+        if (ia && include.includes('current_run.configuration_version.ingress_attributes')) included.push(ia);
+      }
+      const holder = ws.relationships['locked-by']?.data;
+      if (include.includes('locked_by') && holder?.type === 'users') included.push(userResource(holder.id));
+      if (include.includes('outputs')) {
+        (ws.relationships.outputs?.data ?? []).forEach((o, i) => included.push(this.outputOf(org, ws, o.id, i)));
+      }
+    }
+    return [...new Map(included.map(r => [`${r.type}/${r.id}`, r])).values()];
   }
 
   /** The plan logs behind `log-read-url`s: plain text, no Authorization (the URL is the secret). */
@@ -426,7 +482,7 @@ class FakeTfe {
     };
   }
 
-  /** `include=workspace,plan,created_by` of a run show. */
+  /** `include=workspace,plan,created_by,configuration_version[.ingress_attributes]` of a run show or list. */
   runIncluded(url, org, run) {
     const include = (url.searchParams.get('include') ?? '').split(',').filter(Boolean);
     if (include.length === 0) return {};
@@ -450,6 +506,12 @@ class FakeTfe {
     }
     if (include.includes('created_by') && rel('created-by')) {
       included.push({ id: rel('created-by').id, type: 'users', attributes: { username: 'fake-user', 'avatar-url': 'https://www.gravatar.com/avatar/0' } });
+    }
+    if (include.some(i => i.startsWith('configuration_version'))) {
+      const ws = org.workspaces.find(w => w.id === rel('workspace')?.id);
+      const [cv, ia] = configurationVersionResources(run, ws);
+      if (cv) included.push(cv);
+      if (ia && include.includes('configuration_version.ingress_attributes')) included.push(ia);
     }
     return { included };
   }

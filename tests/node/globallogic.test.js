@@ -5,6 +5,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { mockCredentials } = require('@backstage/backend-test-utils');
 const { FakeTfe, startFakeTfe, generateOrganization } = require('../fake-tfe');
+const { configurationVersionResources } = require('../fake-tfe/organization');
 const { databaseIds, startBackstage, eventually, getJson, queryEntities } = require('./backstage');
 const { OUTSIDER, outsiderPolicy } = require('./policy');
 
@@ -40,10 +41,15 @@ test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t
   // The first view back-fills the workspace's history from TFE's run list, once.
   const runs = await getJson(`${api}/${a.attributes.name}/runs`);
   const current = org.runs.get(a.relationships['current-run'].data.id);
+  // Who triggered it: the VCS sender of its commit when the workspace is VCS-driven, else its creator.
+  const ingress = configurationVersionResources(current, a)[1]?.attributes;
+  const triggeredBy = ingress
+    ? { name: ingress['sender-username'], avatar: ingress['sender-avatar-url'] }
+    : { name: 'fake-user', avatar: 'https://www.gravatar.com/avatar/0' };
   assert.deepEqual(runs.map(r => r.id), [current.id, old.id], 'newest first, runs the plugin never saw included');
   assert.deepEqual(runs[0], {
     id: current.id, message: current.attributes.message, status: current.attributes.status, createdAt: current.attributes['created-at'],
-    confirmedBy: { name: 'fake-user', avatar: 'https://www.gravatar.com/avatar/0' },
+    confirmedBy: triggeredBy,
     plan: { logs: `${baseUrl}/api/terraform/run/${current.id}/plan-log` }, workspace: { name: a.attributes.name },
   });
   assert.equal(runs[1].message, 'An older run');
@@ -83,7 +89,7 @@ test('runs, latestRun and assessment-results in the GlobalLogic shapes', async t
   assert.equal(fake.requestsTo('/_archivist/').length, 1);
   // Who triggered a run is known for a run of the history (its details were read with it).
   const [withUser] = (await getJson(`${api}/${a.attributes.name}/runs`)).filter(r => r.id === current.id);
-  assert.deepEqual(withUser.confirmedBy, { name: 'fake-user', avatar: 'https://www.gravatar.com/avatar/0' });
+  assert.deepEqual(withUser.confirmedBy, triggeredBy);
 
   // Errors in Backstage's shape; no proxy to workspaces the caller may not read.
   const missing = await fetch(`${api}/no-such-workspace/runs`);

@@ -112,9 +112,7 @@ pub fn runs(workspace: &Entity, records: &[RunRecord], base_url: &str) -> Vec<Gl
         .map(|r| {
             let summary = r.summary.as_ref();
             let created = summary.and_then(|s| s.created_at.clone()).or_else(|| r.updated_at.clone());
-            let by = summary
-                .and_then(|s| s.created_by.as_ref())
-                .map(|u| GlUser { name: u.username.clone(), avatar: u.avatar_url.clone() });
+            let by = summary.and_then(confirmed_by);
             gl(&r.run_id, &r.status, summary.and_then(|s| s.message.clone()), created, by)
         })
         .collect();
@@ -126,6 +124,17 @@ pub fn runs(workspace: &Entity, records: &[RunRecord], base_url: &str) -> Vec<Gl
     // RFC 3339 timestamps in one zone order as text; runs without one go last.
     out.sort_by(|x, y| y.created_at.cmp(&x.created_at));
     out
+}
+
+/// Who triggered a run, as that frontend shows it: the VCS user who pushed the commit or opened
+/// the pull request when there is one, else the TFE user who created the run.
+fn confirmed_by(summary: &crate::run::RunSummary) -> Option<GlUser> {
+    let creator = summary.created_by.as_ref();
+    let vcs_user = summary.trigger.as_ref().and_then(|t| {
+        let name = t.by.clone().filter(|by| creator.is_none_or(|c| &c.username != by))?;
+        Some(GlUser { name, avatar: t.by_avatar_url.clone() })
+    });
+    vcs_user.or_else(|| creator.map(|u| GlUser { name: u.username.clone(), avatar: u.avatar_url.clone() }))
 }
 
 /// The runs of several workspaces (`terraform/workspaces: a,b`), merged newest first.
@@ -166,4 +175,37 @@ pub fn assessment(workspace: &Entity) -> Option<GlAssessment> {
             checks_passed: number(a::DRIFT_CHECKS_PASSED),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::fixtures::{RUN_DOC, ctx};
+
+    fn entity() -> Entity {
+        let text = r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"net"},"relationships":{"organization":{"data":{"id":"acme"}}}}}"#;
+        crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn confirmed_by_is_the_vcs_sender_where_there_is_one_else_the_creator() {
+        let by_creator = crate::run::record_from_document(RUN_DOC, &ctx()).unwrap();
+        let listed = runs(&entity(), &[by_creator], "https://backstage/api/terraform");
+        assert_eq!(listed[0].confirmed_by.as_ref().map(|u| u.name.as_str()), Some("jdoe"));
+        let with_vcs = RUN_DOC
+            .replace(
+                r#""created-by":{"data":{"id":"user-1","type":"users"}}"#,
+                r#""created-by":{"data":{"id":"user-1","type":"users"}},"configuration-version":{"data":{"id":"cv-1","type":"configuration-versions"}}"#,
+            )
+            .replace(
+                r#"{"id":"user-1","type":"users","attributes":{"username":"jdoe"}}"#,
+                r#"{"id":"user-1","type":"users","attributes":{"username":"jdoe"}},{"id":"cv-1","type":"configuration-versions","relationships":{"ingress-attributes":{"data":{"id":"ia-1","type":"ingress-attributes"}}}},{"id":"ia-1","type":"ingress-attributes","attributes":{"sender-username":"octocat","sender-avatar-url":"https://avatars.example.com/u/1"}}"#,
+            );
+        let record = crate::run::record_from_document(&with_vcs, &ctx()).unwrap();
+        let listed = runs(&entity(), &[record], "https://backstage/api/terraform");
+        let by = listed[0].confirmed_by.as_ref().unwrap();
+        assert_eq!((by.name.as_str(), by.avatar.as_deref()), ("octocat", Some("https://avatars.example.com/u/1")));
+    }
 }

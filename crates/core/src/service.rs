@@ -112,6 +112,9 @@ pub struct Resolved {
     /// infrastructure health is computed from ([`infrastructure_annotations`]).
     #[serde(default)]
     pub workspaces: Vec<AnnotatedEntity>,
+    /// The links those workspaces' outputs give the entity ([`output_links`] of each).
+    #[serde(default)]
+    pub links: Vec<crate::catalog::Link>,
 }
 
 /// Relations and warnings for one entity.
@@ -121,6 +124,21 @@ pub struct ServiceLinks {
     pub relations: Vec<Relation>,
     /// One line per selector that matched no workspace.
     pub warnings: Vec<String>,
+    /// Links to add to the entity: its workspaces' output links, each URL once.
+    pub links: Vec<crate::catalog::Link>,
+}
+
+/// The links a workspace's outputs give the services that depend on it: the workspace entity's
+/// output links (the mapping decided which outputs qualify), titled with the workspace's name.
+pub fn output_links(workspace: &crate::catalog::Entity) -> Vec<crate::catalog::Link> {
+    let name = workspace.metadata.title.as_deref().unwrap_or(&workspace.metadata.name);
+    workspace
+        .metadata
+        .links
+        .iter()
+        .filter(|l| l.link_type.as_deref() == Some(crate::catalog::output_links::OUTPUT_LINK_TYPE))
+        .map(|l| crate::catalog::Link { title: format!("{name}: {}", l.title), ..l.clone() })
+        .collect()
 }
 
 /// The annotation the shim sets to make [`ServiceLinks::warnings`] visible on the entity.
@@ -198,6 +216,11 @@ pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLink
     for target in targets {
         links.relations.push(Relation { source: me.clone(), relation_type: "dependsOn", target: target.clone() });
         links.relations.push(Relation { source: target.clone(), relation_type: "dependencyOf", target: me.clone() });
+    }
+    for link in resolved.iter().filter(|r| !r.found.is_empty()).flat_map(|r| &r.links) {
+        if crate::origin::is_web_url(&link.url) && !links.links.iter().any(|l| l.url == link.url) {
+            links.links.push(link.clone());
+        }
     }
     for r in resolved.iter().filter(|r| r.found.is_empty()) {
         let what = match (&r.selector.workspace_id, &r.selector.workspace_name) {
@@ -314,8 +337,8 @@ mod tests {
         let links = relations(
             &e,
             &[
-                Resolved { selector: sel("ws-1"), found: vec![ws.clone()], workspaces: vec![] },
-                Resolved { selector: sel("ws-9"), found: vec![], workspaces: vec![] },
+                Resolved { selector: sel("ws-1"), found: vec![ws.clone()], workspaces: vec![], links: vec![] },
+                Resolved { selector: sel("ws-9"), found: vec![], workspaces: vec![], links: vec![] },
             ],
         );
         assert_eq!(links.relations.len(), 2);
@@ -353,13 +376,50 @@ mod tests {
         let (ok, failed) = (workspace("net", "applied"), workspace("db", "errored"));
         let sel = WorkspaceSelector { organization: "acme".into(), ..Default::default() };
         let resolved = [
-            Resolved { selector: sel.clone(), found: vec![], workspaces: vec![ok.clone(), failed.clone()] },
-            Resolved { selector: sel, found: vec![], workspaces: vec![failed] },
+            Resolved { selector: sel.clone(), found: vec![], workspaces: vec![ok.clone(), failed.clone()], links: vec![] },
+            Resolved { selector: sel, found: vec![], workspaces: vec![failed], links: vec![] },
         ];
         let got = infrastructure_annotations(&resolved);
         assert_eq!(got.get(a::HEALTH).map(String::as_str), Some("failure"));
         assert!(infrastructure_annotations(&[]).is_empty(), "nothing found, nothing said");
-        let only_ok = [Resolved { selector: WorkspaceSelector::default(), found: vec![], workspaces: vec![ok] }];
+        let only_ok =
+            [Resolved { selector: WorkspaceSelector::default(), found: vec![], workspaces: vec![ok], links: vec![] }];
         assert_eq!(infrastructure_annotations(&only_ok)[a::HEALTH], "success");
+    }
+}
+
+#[cfg(test)]
+mod output_link_tests {
+    use super::*;
+
+    #[test]
+    fn a_service_gets_its_workspaces_output_links_once_and_only_web_urls() {
+        let text = r#"{"data":{"id":"ws-1","type":"workspaces","attributes":{"name":"pay-prod"},"relationships":{"organization":{"data":{"id":"acme"}},"outputs":{"data":[{"id":"wsout-1","type":"workspace-outputs"},{"id":"wsout-2","type":"workspace-outputs"}]}}},"included":[{"id":"wsout-1","type":"workspace-outputs","attributes":{"name":"url","sensitive":false,"value":"https://pay.example.com"}},{"id":"wsout-2","type":"workspace-outputs","attributes":{"name":"console_url","sensitive":true,"value":null}}]}"#;
+        let ws =
+            crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+                .unwrap()
+                .remove(0);
+        let links = output_links(&ws);
+        assert_eq!(links.len(), 1);
+        assert_eq!((links[0].title.as_str(), links[0].url.as_str()), ("pay-prod: url", "https://pay.example.com"));
+        let found = EntityName { kind: "resource".into(), namespace: "acme".into(), name: "pay-prod".into() };
+        let sel = WorkspaceSelector {
+            organization: "acme".into(),
+            workspace_name: Some("pay-prod".into()),
+            ..Default::default()
+        };
+        let mut hostile = links[0].clone();
+        hostile.url = "javascript:alert(1)".into();
+        let resolved = [
+            Resolved {
+                selector: sel.clone(),
+                found: vec![found.clone()],
+                links: vec![links[0].clone(), links[0].clone(), hostile],
+                workspaces: vec![],
+            },
+            Resolved { selector: sel, found: vec![], links: links.clone(), workspaces: vec![] },
+        ];
+        let service = AnnotatedEntity { kind: "Component".into(), ..Default::default() };
+        assert_eq!(relations(&service, &resolved).links, links);
     }
 }

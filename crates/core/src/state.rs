@@ -24,6 +24,7 @@ use crate::catalog::{Entity, annotations as a};
 use crate::notification::{DriftState, Notification, RunEvent};
 use crate::run::{RunRecord, RunUpdate, millis};
 use crate::status::{self, StatusBucket};
+use crate::tfe::{Output, Trigger};
 
 /// What the plugin knows of a workspace's current run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +43,9 @@ pub struct RunFacts {
     /// The run's page in TFE, when the source named it.
     #[serde(default)]
     pub url: Option<String>,
+    /// Who and what triggered the run, when a source said (the listing, or a read of the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
 }
 
 /// The workspace's last health assessment (drift detection and continuous validation).
@@ -94,6 +98,10 @@ pub struct WorkspaceState {
     pub run: Option<RunFacts>,
     /// The last health assessment.
     pub drift: Option<DriftFacts>,
+    /// The current state's outputs as the last full sync read them (sensitive ones by name only),
+    /// served by the status route; `None` when the sync could not read them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Vec<Output>>,
 }
 
 /// A fact about one workspace, from any source.
@@ -104,6 +112,9 @@ pub enum Fact {
     Synced {
         /// The mapped entity.
         entity: Box<Entity>,
+        /// The workspace's outputs, as the same listing included them.
+        #[serde(default)]
+        outputs: Option<Vec<Output>>,
     },
     /// A run of the workspace (refresh, notification, run read on demand).
     Run {
@@ -156,6 +167,13 @@ fn drift_is_newer(current: Option<&DriftFacts>, incoming: &DriftFacts) -> bool {
     }
 }
 
+impl RunFacts {
+    /// The current run an entity's annotations describe (as listed, or as rendered).
+    pub fn from_entity(entity: &Entity) -> Option<RunFacts> {
+        run_from_entity(entity)
+    }
+}
+
 /// The run facts a mapped entity carries (its current run as the listing showed it).
 fn run_from_entity(entity: &Entity) -> Option<RunFacts> {
     let ann = &entity.metadata.annotations;
@@ -166,7 +184,28 @@ fn run_from_entity(entity: &Entity) -> Option<RunFacts> {
         status_at: ann.get(a::RUN_UPDATED_AT).cloned(),
         created_at: ann.get(a::RUN_CREATED_AT).cloned(),
         url: None,
+        trigger: trigger_from_annotations(ann),
     })
+}
+
+/// The trigger a mapped entity's annotations name (the listing's view of the current run).
+fn trigger_from_annotations(ann: &std::collections::BTreeMap<String, String>) -> Option<Trigger> {
+    let trigger = Trigger {
+        by: ann.get(a::RUN_TRIGGERED_BY).cloned(),
+        commit_sha: ann.get(a::RUN_COMMIT_SHA).cloned(),
+        branch: ann.get(a::RUN_BRANCH).cloned(),
+        pull_request_number: ann.get(a::RUN_PULL_REQUEST).and_then(|n| n.parse().ok()),
+        ..Trigger::default()
+    };
+    (trigger != Trigger::default()).then_some(trigger)
+}
+
+/// The state with the trigger of its current run filled in, when `run` is that run and brings a
+/// trigger the state lacks (a run read after a notification made it current).
+fn with_trigger(state: &WorkspaceState, run: &RunFacts) -> Option<WorkspaceState> {
+    let current = state.run.as_ref().filter(|c| c.run_id == run.run_id && c.trigger.is_none())?;
+    let trigger = run.trigger.clone()?;
+    Some(WorkspaceState { run: Some(RunFacts { trigger: Some(trigger), ..current.clone() }), ..state.clone() })
 }
 
 /// The state after `fact`, or `None` when it changes nothing (so nothing is written or rendered).
@@ -175,7 +214,7 @@ fn run_from_entity(entity: &Entity) -> Option<RunFacts> {
 /// yet changes nothing (it is kept as a run record, and the next sync brings the workspace).
 pub fn merge(current: Option<&WorkspaceState>, fact: &Fact) -> Option<WorkspaceState> {
     match (current, fact) {
-        (None, Fact::Synced { entity }) => {
+        (None, Fact::Synced { entity, outputs }) => {
             let ann = &entity.metadata.annotations;
             Some(WorkspaceState {
                 workspace_id: ann.get(a::WORKSPACE_ID)?.clone(),
@@ -183,27 +222,30 @@ pub fn merge(current: Option<&WorkspaceState>, fact: &Fact) -> Option<WorkspaceS
                 run: run_from_entity(entity),
                 drift: None,
                 entity: (**entity).clone(),
+                outputs: outputs.clone(),
             })
         }
         (None, _) => None,
-        (Some(state), Fact::Synced { entity }) => {
+        (Some(state), Fact::Synced { entity, outputs }) => {
             let listed = run_from_entity(entity);
             let run = match listed {
                 Some(listed) if run_is_newer(state.run.as_ref(), &listed) => Some(listed),
-                _ => state.run.clone(),
+                Some(listed) => with_trigger(state, &listed).and_then(|s| s.run).or_else(|| state.run.clone()),
+                None => state.run.clone(),
             };
-            let next = WorkspaceState { entity: (**entity).clone(), run, ..state.clone() };
+            let next = WorkspaceState { entity: (**entity).clone(), run, outputs: outputs.clone(), ..state.clone() };
             (&next != state).then_some(next)
         }
         (Some(_), Fact::Run { plan_only: true, .. }) => None,
         (Some(state), Fact::Run { run, .. }) => {
             if !run_is_newer(state.run.as_ref(), run) {
-                return None;
+                return with_trigger(state, run);
             }
             let mut run = run.clone();
             if let Some(current) = state.run.as_ref().filter(|c| c.run_id == run.run_id) {
                 run.created_at = run.created_at.or_else(|| current.created_at.clone());
                 run.url = run.url.or_else(|| current.url.clone());
+                run.trigger = run.trigger.or_else(|| current.trigger.clone());
             }
             Some(WorkspaceState { run: Some(run), ..state.clone() })
         }
@@ -219,6 +261,17 @@ pub fn render(state: &WorkspaceState) -> Entity {
     let ann = &mut entity.metadata.annotations;
     for key in [a::RUN_ID, a::RUN_STATUS, a::RUN_STATUS_BUCKET, a::RUN_UPDATED_AT, a::RUN_CREATED_AT] {
         ann.remove(key);
+    }
+    for key in a::RUN_TRIGGER_KEYS {
+        ann.remove(key);
+    }
+    if let Some(trigger) = state.run.as_ref().and_then(|r| r.trigger.as_ref()) {
+        crate::catalog::workspace::put_trigger(
+            &mut |k: &str, v: &str| {
+                ann.insert(k.to_owned(), v.to_owned());
+            },
+            trigger,
+        );
     }
     if let Some(run) = &state.run {
         ann.insert(a::RUN_ID.into(), run.run_id.clone());
@@ -334,6 +387,7 @@ impl From<&RunEvent> for RunFacts {
             status_at: e.run_updated_at.clone(),
             created_at: e.run_created_at.clone(),
             url: e.run_url.clone(),
+            trigger: None,
         }
     }
 }
@@ -347,6 +401,7 @@ impl From<&RunUpdate> for RunFacts {
             status_at: u.updated_at.clone(),
             created_at: u.created_at.clone(),
             url: None,
+            trigger: None,
         }
     }
 }
@@ -362,6 +417,7 @@ impl RunFacts {
             status_at: record.updated_at.clone(),
             created_at: record.summary.as_ref().and_then(|s| s.created_at.clone()),
             url: record.summary.as_ref().and_then(|s| s.links.get("run").cloned()),
+            trigger: record.summary.as_ref().and_then(|s| s.trigger.clone()),
         }
     }
 }
@@ -395,6 +451,7 @@ mod tests {
                 status_at: at.map(Into::into),
                 created_at: Some(created.into()),
                 url: None,
+                trigger: None,
             },
             plan_only: false,
         }
@@ -416,7 +473,7 @@ mod tests {
 
     fn start() -> WorkspaceState {
         let entity = synced(Some(("run-1", "planning", "2026-11-20T10:00:00Z", "2026-11-20T10:00:05Z")));
-        merge(None, &Fact::Synced { entity: Box::new(entity) }).unwrap()
+        merge(None, &Fact::Synced { entity: Box::new(entity), outputs: None }).unwrap()
     }
 
     #[test]
@@ -426,7 +483,7 @@ mod tests {
         let s = merge(Some(&s), &drift("2026-11-20T09:00:00Z", "drifted")).unwrap();
         // The snapshot was read before the run errored: it still says planning, and has no drift.
         let older = synced(Some(("run-1", "planning", "2026-11-20T10:00:00Z", "2026-11-20T10:00:05Z")));
-        assert_eq!(merge(Some(&s), &Fact::Synced { entity: Box::new(older) }), None, "nothing changes");
+        assert_eq!(merge(Some(&s), &Fact::Synced { entity: Box::new(older), outputs: None }), None, "nothing changes");
         let e = render(&s);
         assert_eq!(e.metadata.annotations[a::RUN_STATUS], "errored");
         assert_eq!(e.metadata.annotations[a::RUN_STATUS_BUCKET], "failure");
@@ -476,6 +533,32 @@ mod tests {
         };
         assert!(entry.refresh_keys.contains(&by_id.refresh_key().unwrap()));
         assert_eq!(entry.refresh_keys.len(), 2);
+    }
+
+    #[test]
+    fn a_trigger_belongs_to_its_run() {
+        let s = start();
+        let with = |id: &str, by: &str| {
+            let at = Some("2026-11-20T10:09:00Z");
+            let Fact::Run { run: mut facts, .. } = run(id, "applied", "2026-11-20T10:00:00Z", at) else { unreachable!() };
+            facts.trigger = Some(Trigger { by: Some(by.into()), commit_sha: Some("abc".into()), ..Trigger::default() });
+            Fact::Run { run: facts, plan_only: false }
+        };
+        let s = merge(Some(&s), &with("run-1", "octocat")).unwrap();
+        assert_eq!(render(&s).metadata.annotations[a::RUN_TRIGGERED_BY], "octocat");
+        // The same run read again, with nothing newer but no trigger: the trigger stays.
+        let again = run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:09:00Z"));
+        assert_eq!(merge(Some(&s), &again), None);
+        // A newer run without a known trigger: the old run's trigger is not shown for it.
+        let s = merge(Some(&s), &run("run-2", "planning", "2026-11-20T11:00:00Z", None)).unwrap();
+        assert!(a::RUN_TRIGGER_KEYS.iter().all(|k| !render(&s).metadata.annotations.contains_key(*k)));
+        // Its details, read later with the same status, bring its trigger.
+        let Fact::Run { run: mut read, .. } = run("run-2", "planning", "2026-11-20T11:00:00Z", None) else {
+            unreachable!()
+        };
+        read.trigger = Some(Trigger { by: Some("jdoe".into()), ..Trigger::default() });
+        let s = merge(Some(&s), &Fact::Run { run: read, plan_only: false }).unwrap();
+        assert_eq!(render(&s).metadata.annotations[a::RUN_TRIGGERED_BY], "jdoe");
     }
 
     #[test]

@@ -150,11 +150,13 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("syncProblem", op!(|health: core::availability::OrganizationHealth| json(&core::availability::problem(&health)))),
     ("globallogicAssessment", op!(|entity: core::Entity| json(&core::globallogic::assessment(&entity)))),
     (
-        "workspaceStatus",
-        op!(|entity: core::Entity, record: Option<core::run::RunRecord>| json(
-            &core::run::workspace_status(&entity, record.as_ref())
+        "workspaceStateStatus",
+        op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(
+            &core::run::state_status(&state, record.as_ref())
         )),
     ),
+    ("serviceOutputLinks", op!(|workspace: core::Entity| json(&core::service::output_links(&workspace)))),
+    ("runIncludes", op!(| | json(&serde_json::json!({"run": core::run::RUN_INCLUDE, "runList": core::run::RUN_LIST_INCLUDE})))),
     // Webhooks and what the plugin trusts (tokens, hosts, the request budget).
     (
         "receiveNotification",

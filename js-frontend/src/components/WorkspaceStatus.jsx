@@ -5,6 +5,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { age } from '../format';
 import { DriftStatus, RunStatus } from './RunStatus';
 import { Field } from './Field';
+import { Outputs, TriggeredBy, TriggeredWhat, WorkspaceFactFields } from './WorkspaceFacts';
 
 /** "+3 ~1 −0", with the words for screen readers and a tooltip. */
 function Changes({ resources }) {
@@ -40,9 +41,11 @@ export function WorkspaceStatus({ workspace, details }) {
         <Field label="Run">{run ? runLink ? <Link to={runLink}>{run.id}</Link> : run.id : 'None yet'}</Field>
         <Field label="Status">{run ? <RunStatus run={run} /> : undefined}</Field>
         <Field label="When">{run?.updatedAt ? <span title={run.updatedAt}>{age(run.updatedAt)}</span> : undefined}</Field>
-        <Field label="Who">{summary?.createdBy?.username}</Field>
+        <Field label="Who"><TriggeredBy trigger={summary?.trigger ?? workspace.trigger} createdBy={summary?.createdBy} /></Field>
+        <Field label="What"><TriggeredWhat trigger={summary?.trigger ?? workspace.trigger} /></Field>
         <Field label="Changes"><Changes resources={summary?.resources} /></Field>
         <Field label="Drift"><DriftStatus drift={workspace.drift} /></Field>
+        <WorkspaceFactFields facts={workspace.facts} />
         {blueprint && (
           <Field label="Blueprint" wide>
             {blueprint.entityRef ? <EntityRefLink entityRef={blueprint.entityRef} title={blueprint.path} /> : blueprint.path}
@@ -54,6 +57,7 @@ export function WorkspaceStatus({ workspace, details }) {
             )}
           </Field>
         )}
+        <Outputs outputs={workspace.outputs} />
       </Grid>
       {details?.error && (
         <Typography variant="body2" color="error" role="alert">

@@ -99,9 +99,35 @@ pub const DRIFT_CHECKS_PASSED: &str = "terraform.io/drift-checks-passed";
 /// Continuous-validation checks whose result is unknown at the last assessment.
 pub const DRIFT_CHECKS_UNKNOWN: &str = "terraform.io/drift-checks-unknown";
 
+/// `resource-count`: resources in the workspace's current state.
+pub const RESOURCE_COUNT: &str = "terraform.io/resource-count";
+/// `"true"` or `"false"`: whether the workspace is locked.
+pub const LOCKED: &str = "terraform.io/locked";
+/// Who holds the lock: a username, a team name, or a run id (`locked-by`).
+pub const LOCKED_BY: &str = "terraform.io/locked-by";
+/// `latest-change-at`: when the workspace's state or settings last changed.
+pub const LATEST_CHANGE_AT: &str = "terraform.io/latest-change-at";
+/// `"true"` or `"false"`: whether health assessments (drift detection) are on.
+pub const ASSESSMENTS_ENABLED: &str = "terraform.io/assessments-enabled";
+/// Outputs of the current state (their values are served by the status route, never annotated).
+pub const OUTPUT_COUNT: &str = "terraform.io/output-count";
+/// Of those, the sensitive ones (only their names leave TFE).
+pub const OUTPUT_SENSITIVE_COUNT: &str = "terraform.io/output-sensitive-count";
+/// Who triggered the current run: the VCS user, else the TFE user who created it.
+pub const RUN_TRIGGERED_BY: &str = "terraform.io/run-triggered-by";
+/// The commit the current run ran.
+pub const RUN_COMMIT_SHA: &str = "terraform.io/run-commit-sha";
+/// The branch of that commit.
+pub const RUN_BRANCH: &str = "terraform.io/run-branch";
+/// The pull request (its number) that made the current run, for a speculative plan of one.
+pub const RUN_PULL_REQUEST: &str = "terraform.io/run-pull-request";
+
+/// The annotations that describe the current run's trigger: rendered with the run they belong to.
+pub const RUN_TRIGGER_KEYS: [&str; 4] = [RUN_TRIGGERED_BY, RUN_COMMIT_SHA, RUN_BRANCH, RUN_PULL_REQUEST];
+
 /// Every key above by a camelCase name (`workspaceId` → `terraform.io/workspace-id`): what the
 /// bindings export, so that JavaScript never retypes a key.
-pub fn all() -> [(&'static str, &'static str); 44] {
+pub fn all() -> [(&'static str, &'static str); 55] {
     [
         ("organization", ORGANIZATION),
         ("workspaceId", WORKSPACE_ID),
@@ -147,5 +173,16 @@ pub fn all() -> [(&'static str, &'static str); 44] {
         ("driftChecksFailed", DRIFT_CHECKS_FAILED),
         ("driftChecksPassed", DRIFT_CHECKS_PASSED),
         ("driftChecksUnknown", DRIFT_CHECKS_UNKNOWN),
+        ("resourceCount", RESOURCE_COUNT),
+        ("locked", LOCKED),
+        ("lockedBy", LOCKED_BY),
+        ("latestChangeAt", LATEST_CHANGE_AT),
+        ("assessmentsEnabled", ASSESSMENTS_ENABLED),
+        ("outputCount", OUTPUT_COUNT),
+        ("outputSensitiveCount", OUTPUT_SENSITIVE_COUNT),
+        ("runTriggeredBy", RUN_TRIGGERED_BY),
+        ("runCommitSha", RUN_COMMIT_SHA),
+        ("runBranch", RUN_BRANCH),
+        ("runPullRequest", RUN_PULL_REQUEST),
     ]
 }

@@ -8,6 +8,7 @@ pub mod annotations;
 pub mod blueprint;
 pub mod entity;
 pub mod naming;
+pub mod output_links;
 pub mod owner;
 pub mod project;
 pub mod registry_module;
@@ -34,6 +35,10 @@ pub const DEFAULT_OWNER_TAG_KEY: &str = "owner";
 /// The key of blueprint tags (`blueprint:vpc`) when none is configured.
 pub const DEFAULT_BLUEPRINT_TAG_KEY: &str = "blueprint";
 
+/// The outputs that become entity links unless an organization names others: a service's URL,
+/// its console, and any output named `backstage_link_<title>`.
+pub const DEFAULT_OUTPUT_LINKS: [&str; 3] = ["url", "console_url", "backstage_link_*"];
+
 /// The largest TFE response body a driver hands to the core. A page of 100 workspaces with their
 /// runs is about 0.6 MB; anything far larger is not a TFE page, and refusing it before it is
 /// buffered bounds the memory a misbehaving server can take.
@@ -51,10 +56,13 @@ pub fn constants() -> serde_json::Value {
             "owner": DEFAULT_OWNER,
             "ownerTagKey": DEFAULT_OWNER_TAG_KEY,
             "blueprintTagKey": DEFAULT_BLUEPRINT_TAG_KEY,
+            "outputLinks": DEFAULT_OUTPUT_LINKS,
         },
         "limits": {
             "maxResponseBytes": MAX_RESPONSE_BYTES,
             "maxNotificationBytes": crate::notification::MAX_BODY_BYTES,
+            "maxOutputValueBytes": crate::tfe::output::MAX_VALUE_BYTES,
+            "maxOutputs": crate::tfe::output::MAX_OUTPUTS,
         },
     })
 }
@@ -80,6 +88,9 @@ pub struct MapOptions {
     /// The names entities were given before, by TFE id (`ws-…`, `prj-…`, `mod-…`): an entity keeps
     /// its name while its TFE name still gives it, whatever appears beside it later.
     pub previous_names: BTreeMap<String, String>,
+    /// Which outputs become entity links (of the workspace and of the services that depend on
+    /// it): output names, a trailing `*` matching any suffix. Default: [`DEFAULT_OUTPUT_LINKS`].
+    pub output_links: Option<Vec<String>>,
 }
 
 /// One input document and the name its errors are labelled with.
@@ -133,6 +144,8 @@ pub struct OrgContext {
     pub blueprint_tag_key: String,
     /// Names given before, by TFE id.
     pub previous_names: BTreeMap<String, String>,
+    /// Output names (a trailing `*`: any suffix) that become links.
+    pub output_links: Vec<String>,
 }
 
 impl OrgContext {
@@ -171,6 +184,10 @@ impl OrgContext {
             project_owners,
             blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| DEFAULT_BLUEPRINT_TAG_KEY.to_owned()),
             previous_names: options.previous_names.clone(),
+            output_links: options
+                .output_links
+                .clone()
+                .unwrap_or_else(|| DEFAULT_OUTPUT_LINKS.iter().map(|p| (*p).to_owned()).collect()),
         })
     }
 }
@@ -197,19 +214,44 @@ pub struct Collected {
     projects: BTreeMap<String, Project>,
     modules: BTreeMap<String, RegistryModule>,
     details: BTreeMap<String, ModuleDetails>,
+    /// What the listing includes beside runs: outputs, configuration versions (their ingress
+    /// attributes' id), ingress attributes, and the users and teams that hold locks.
+    outputs: BTreeMap<String, crate::tfe::Output>,
+    configuration_versions: BTreeMap<String, Option<String>>,
+    ingress: BTreeMap<String, crate::tfe::Trigger>,
+    holders: BTreeMap<String, String>,
 }
 
 impl Collected {
     /// The workspaces collected so far, with their runs, leaving the rest.
     pub fn take_workspaces(&mut self) -> Vec<(Workspace, Option<Run>)> {
-        let runs = &mut self.runs;
-        std::mem::take(&mut self.workspaces)
-            .into_values()
-            .map(|ws| {
-                let run = ws.current_run_id.as_ref().and_then(|id| runs.remove(id));
-                (ws, run)
-            })
-            .collect()
+        let mut taken = Vec::new();
+        for mut ws in std::mem::take(&mut self.workspaces).into_values() {
+            let mut run = ws.current_run_id.as_ref().and_then(|id| self.runs.remove(id));
+            if let Some(run) = &mut run {
+                run.trigger = self.trigger_of(run);
+            }
+            self.attach_included(&mut ws);
+            taken.push((ws, run));
+        }
+        self.outputs.clear();
+        self.configuration_versions.clear();
+        self.ingress.clear();
+        taken
+    }
+
+    /// A workspace's outputs and lock holder's name, from what the listing included.
+    fn attach_included(&self, ws: &mut Workspace) {
+        ws.outputs = ws.output_ids.as_deref().and_then(|ids| crate::tfe::output::outputs_of(ids, &self.outputs));
+        if let Some(holder) = &mut ws.locked_by {
+            holder.name = self.holders.get(&format!("{}/{}", holder.kind, holder.id)).cloned();
+        }
+    }
+
+    /// A run's trigger, from its configuration version's ingress attributes when included.
+    fn trigger_of(&self, run: &Run) -> Option<crate::tfe::Trigger> {
+        let ingress_id = self.configuration_versions.get(run.configuration_version_id.as_ref()?)?.as_ref()?;
+        self.ingress.get(ingress_id).cloned()
     }
 
     /// Every run collected.
@@ -239,6 +281,24 @@ impl Collected {
                 "registry-modules" => {
                     let m = RegistryModule::from_resource(name, resource)?;
                     self.modules.insert(m.id.clone(), m);
+                }
+                "workspace-outputs" => {
+                    if let Some(output) = crate::tfe::Output::from_resource(resource) {
+                        self.outputs.insert(resource.id.clone(), output);
+                    }
+                }
+                "configuration-versions" => {
+                    let ingress = resource.relationship_id("ingress-attributes").map(str::to_owned);
+                    self.configuration_versions.insert(resource.id.clone(), ingress);
+                }
+                "ingress-attributes" => {
+                    self.ingress.insert(resource.id.clone(), crate::tfe::Trigger::from_ingress(resource));
+                }
+                "users" | "teams" => {
+                    let key = if resource.kind == "users" { "username" } else { "name" };
+                    if let Some(label) = resource.attr_text(key) {
+                        self.holders.insert(format!("{}/{}", resource.kind, resource.id), label.to_owned());
+                    }
                 }
                 // Other types (organizations, plans, ...) are not catalog objects.
                 _ => {}
@@ -295,7 +355,15 @@ pub fn map_collected(c: &Collected, options: &MapOptions) -> Result<Vec<Entity>,
     let resources = c
         .workspaces
         .values()
-        .map(|ws| linker.workspace_entity(ws, ws.current_run_id.as_ref().and_then(|id| c.runs.get(id))))
+        .map(|ws| {
+            let mut ws = ws.clone();
+            c.attach_included(&mut ws);
+            let mut run = ws.current_run_id.as_ref().and_then(|id| c.runs.get(id)).cloned();
+            if let Some(run) = &mut run {
+                run.trigger = c.trigger_of(run);
+            }
+            linker.workspace_entity(&ws, run.as_ref())
+        })
         .collect();
     Ok(linker.finish(resources))
 }
@@ -312,6 +380,9 @@ pub struct Linker {
     templates: Vec<Entity>,
     /// Module index by path: where an instance's upgrade is looked up.
     module_by_path: BTreeMap<String, usize>,
+    /// Each mapped workspace's outputs, for the sync's snapshot to carry beside the entities
+    /// (entities hold only links and counts; values belong to the plugin's state).
+    outputs: std::cell::RefCell<BTreeMap<String, Vec<crate::tfe::Output>>>,
 }
 
 impl Linker {
@@ -325,7 +396,8 @@ impl Linker {
             modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
         disambiguate(&mut templates, &org.previous_names);
         let module_by_path = modules.iter().enumerate().map(|(i, m)| (m.path(), i)).collect();
-        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates, module_by_path }
+        let outputs = Default::default();
+        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates, module_by_path, outputs }
     }
 
     /// One workspace's `Resource`, linked to its system, blueprint and owner.
@@ -340,6 +412,10 @@ impl Linker {
                 version: link.version,
             }),
         };
+        match &ws.outputs {
+            Some(outputs) => self.outputs.borrow_mut().insert(ws.id.clone(), outputs.clone()),
+            None => self.outputs.borrow_mut().remove(&ws.id),
+        };
         let mut entity = workspace::workspace_entity(ws, run, &links, &self.org);
         self.mark_upgrade(&mut entity);
         entity
@@ -351,6 +427,11 @@ impl Linker {
         if let Some(&module) = module {
             upgrade::annotate_instance(entity, &self.modules[module].versions);
         }
+    }
+
+    /// The outputs of the workspaces mapped so far, by workspace id (those whose listing had them).
+    pub fn take_outputs(&self) -> BTreeMap<String, Vec<crate::tfe::Output>> {
+        self.outputs.take()
     }
 
     /// Every entity: systems, templates and `resources`, names made unique, sorted.

@@ -60,6 +60,7 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
     if let Some(project_id) = &ws.project_id {
         put(a::PROJECT_ID, project_id);
     }
+    put_workspace_facts(&mut put, ws);
     if let Some(blueprint) = &links.blueprint {
         put(a::BLUEPRINT, &blueprint.path);
         if let Some(version) = &blueprint.version {
@@ -99,7 +100,11 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
             link_type: Some("terraform-run".to_owned()),
         });
     }
+    links.extend(super::output_links::links(ws.outputs.as_deref().unwrap_or_default(), &org.output_links));
     if let Some(run) = run {
+        if let Some(trigger) = &run.trigger {
+            put_trigger(&mut put, trigger);
+        }
         let auto_apply = run.auto_apply.or(ws.auto_apply);
         put(a::RUN_STATUS, &run.status);
         put(a::RUN_STATUS_BUCKET, status::bucket(&run.status, auto_apply).as_str());
@@ -129,6 +134,44 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
             depends_on: ws_links.blueprint.iter().map(|b| b.entity_ref.clone()).collect(),
             ..Spec::default()
         },
+    }
+}
+
+/// The listing's facts about the workspace that cost nothing to show: size, lock, last change,
+/// assessments, and how many outputs its state has.
+fn put_workspace_facts(put: &mut impl FnMut(&str, &str), ws: &Workspace) {
+    if let Some(count) = ws.resource_count {
+        put(a::RESOURCE_COUNT, &count.to_string());
+    }
+    if let Some(locked) = ws.locked {
+        put(a::LOCKED, if locked { "true" } else { "false" });
+        if let Some(holder) = ws.locked_by.as_ref().filter(|_| locked) {
+            put(a::LOCKED_BY, holder.label());
+        }
+    }
+    if let Some(at) = &ws.latest_change_at {
+        put(a::LATEST_CHANGE_AT, at);
+    }
+    if let Some(enabled) = ws.assessments_enabled {
+        put(a::ASSESSMENTS_ENABLED, if enabled { "true" } else { "false" });
+    }
+    if let Some(outputs) = &ws.outputs {
+        put(a::OUTPUT_COUNT, &outputs.len().to_string());
+        put(a::OUTPUT_SENSITIVE_COUNT, &outputs.iter().filter(|o| o.sensitive).count().to_string());
+    }
+}
+
+/// Who and what triggered the current run, as annotations (what the catalog can filter on).
+pub fn put_trigger(put: &mut impl FnMut(&str, &str), trigger: &crate::tfe::Trigger) {
+    for (key, value) in [
+        (a::RUN_TRIGGERED_BY, trigger.by.clone()),
+        (a::RUN_COMMIT_SHA, trigger.commit_sha.clone()),
+        (a::RUN_BRANCH, trigger.branch.clone()),
+        (a::RUN_PULL_REQUEST, trigger.pull_request_number.map(|n| n.to_string())),
+    ] {
+        if let Some(value) = value {
+            put(key, &value);
+        }
     }
 }
 

@@ -96,7 +96,7 @@ const TEMPLATE_PROPERTIES: [Property; 9] = [
     MARKERS[1],
 ];
 
-const INSTANCE_PROPERTIES: [Property; 13] = [
+const INSTANCE_PROPERTIES: [Property; 21] = [
     Property { key: "workspace_id", title: "Workspace id", kind: Kind::Text },
     Property { key: "terraform_status", title: "Run status", kind: Kind::Text },
     Property { key: "status_bucket", title: "Status", kind: Kind::OneOf(&STATUS_BUCKETS) },
@@ -110,6 +110,14 @@ const INSTANCE_PROPERTIES: [Property; 13] = [
     Property { key: "blueprint_outdated", title: "Blueprint outdated", kind: Kind::Boolean },
     MARKERS[0],
     MARKERS[1],
+    Property { key: "resource_count", title: "Resources", kind: Kind::Number },
+    Property { key: "locked", title: "Locked", kind: Kind::Boolean },
+    Property { key: "locked_by", title: "Locked by", kind: Kind::Text },
+    Property { key: "latest_change_at", title: "Last changed", kind: Kind::DateTime },
+    Property { key: "run_triggered_by", title: "Run triggered by", kind: Kind::Text },
+    Property { key: "run_commit_sha", title: "Run commit", kind: Kind::Text },
+    Property { key: "run_branch", title: "Run branch", kind: Kind::Text },
+    Property { key: "run_pull_request", title: "Run pull request", kind: Kind::Number },
 ];
 
 /// The blueprints, in the order they must be created (a relation's target first).
@@ -161,16 +169,18 @@ impl Kind {
     fn check(self, value: &Value) -> Option<String> {
         let text = match value {
             Value::Null => return None,
+            Value::Number(_) if self == Kind::Number => return None,
+            Value::Bool(_) if self == Kind::Boolean => return None,
             Value::String(s) => Some(s.as_str()),
             _ => None,
         };
         match (self, text) {
-            (Kind::Boolean, _) => (!value.is_boolean()).then(|| "is not a boolean".to_owned()),
-            (Kind::Number, _) => (!value.is_number()).then(|| "is not a number".to_owned()),
             (Kind::Strings, _) => match value.as_array() {
                 Some(items) if items.iter().all(Value::is_string) => None,
                 _ => Some("is not an array of strings".to_owned()),
             },
+            (Kind::Number, _) => Some("is not a number".to_owned()),
+            (Kind::Boolean, _) => Some("is not a boolean".to_owned()),
             (_, None) => Some("is not a string".to_owned()),
             (Kind::Text, Some(_)) => None,
             (Kind::DateTime, Some(s)) => crate::run::millis(s).is_none().then(|| format!("{s:?} is not a date-time")),
@@ -312,6 +322,12 @@ mod tests {
             Ok(())
         );
         assert!(validate(&instance(json!({"blueprint_outdated": "true"}))).unwrap_err().contains("boolean"));
+        assert_eq!(
+            validate(&instance(json!({"resource_count": 12, "locked": false, "run_pull_request": null}))),
+            Ok(())
+        );
+        assert!(validate(&instance(json!({"resource_count": "12"}))).unwrap_err().contains("number"));
+        assert!(validate(&instance(json!({"locked": "true"}))).unwrap_err().contains("boolean"));
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub const ORGANIZATION: &str = "tfe_organization";
 /// together, and the newest `run_updated_at` wins.
 pub const RUN_PROPERTIES: [&str; 5] = ["terraform_status", "status_bucket", "run_id", "run_updated_at", "tfe_link"];
 
+/// The instance properties that describe who and what triggered the current run: a run event for
+/// another run clears them (the next push fills them in).
+pub const RUN_TRIGGER_PROPERTIES: [&str; 4] = ["run_triggered_by", "run_commit_sha", "run_branch", "run_pull_request"];
+
 /// One Port entity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortEntity {
@@ -126,6 +130,25 @@ fn project_properties(e: &Entity) -> Map<String, Value> {
     properties.as_object().cloned().unwrap_or_default()
 }
 
+/// The listing's workspace facts and the current run's trigger, typed as the blueprint declares
+/// them; absent facts are `null`.
+fn workspace_fact_properties(e: &Entity) -> Map<String, Value> {
+    let ann = &e.metadata.annotations;
+    let number = |key: &str| ann.get(key).and_then(|v| v.parse::<u64>().ok()).map_or(Value::Null, |n| json!(n));
+    let flag = |key: &str| ann.get(key).map_or(Value::Null, |v| json!(v == "true"));
+    let properties = json!({
+        "resource_count": number(a::RESOURCE_COUNT),
+        "locked": flag(a::LOCKED),
+        "locked_by": annotation(e, a::LOCKED_BY),
+        "latest_change_at": annotation(e, a::LATEST_CHANGE_AT),
+        "run_triggered_by": annotation(e, a::RUN_TRIGGERED_BY),
+        "run_commit_sha": annotation(e, a::RUN_COMMIT_SHA),
+        "run_branch": annotation(e, a::RUN_BRANCH),
+        "run_pull_request": number(a::RUN_PULL_REQUEST),
+    });
+    properties.as_object().cloned().unwrap_or_default()
+}
+
 fn template_properties(e: &Entity) -> Map<String, Value> {
     let inputs = e
         .metadata
@@ -165,5 +188,38 @@ fn instance_properties(e: &Entity, blueprint: Option<&str>) -> Map<String, Value
         "blueprint_latest_version": annotation(e, a::BLUEPRINT_LATEST_VERSION),
         "blueprint_outdated": e.metadata.annotations.get(a::BLUEPRINT_OUTDATED).map(|v| v == "true"),
     });
-    properties.as_object().cloned().unwrap_or_default()
+    let mut properties = properties.as_object().cloned().unwrap_or_default();
+    properties.extend(workspace_fact_properties(e));
+    properties
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_carries_the_workspace_facts_and_the_current_runs_trigger() {
+        let text = include_str!("../../../../tests/corpus/outputs-trigger-and-lock/input/workspaces.json");
+        let entities =
+            crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+                .unwrap();
+        let port = to_port(&entities, "acme");
+        let prod = port.iter().find(|e| e.identifier == "acme.payments-prod").unwrap();
+        let p = &prod.properties;
+        assert_eq!(
+            (p["resource_count"].clone(), p["locked"].clone(), p["locked_by"].clone()),
+            (json!(148), json!(true), json!("oncall-ops"))
+        );
+        assert_eq!(p["latest_change_at"], "2026-11-19T08:12:40.000Z");
+        assert_eq!(
+            (p["run_triggered_by"].clone(), p["run_branch"].clone(), p["run_pull_request"].clone()),
+            (json!("octocat"), json!("main"), json!(214))
+        );
+        assert_eq!(super::super::blueprint::validate(prod), Ok(()));
+        let dev = port.iter().find(|e| e.identifier == "acme.payments-dev").unwrap();
+        assert_eq!(
+            (dev.properties["locked"].clone(), dev.properties["run_triggered_by"].clone()),
+            (json!(false), Value::Null)
+        );
+    }
 }

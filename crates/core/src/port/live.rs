@@ -39,25 +39,33 @@ pub struct LiveUpdate {
     event: RunEvent,
     steps: Vec<Step>,
     report: LiveReport,
+    /// Instances that showed another run: the trigger they show is that run's, so it is cleared.
+    other_run: Vec<String>,
 }
 
 impl LiveUpdate {
     /// An update of the instance of `event`'s workspace. The caller has checked that the event's
     /// organization is the one it serves.
     pub fn new(event: RunEvent) -> Self {
-        LiveUpdate { event, steps: vec![Step::Find], report: LiveReport::default() }
+        LiveUpdate { event, steps: vec![Step::Find], report: LiveReport::default(), other_run: Vec::new() }
     }
 
-    /// The run properties the event sets.
-    fn properties(&self) -> Value {
+    /// The run properties the event sets on `identifier`.
+    fn properties(&self, identifier: &str) -> Value {
         let e = &self.event;
-        json!({
+        let mut properties = json!({
             "terraform_status": e.run_status,
             "status_bucket": e.bucket.as_str(),
             "run_id": e.run_id,
             "run_updated_at": e.run_updated_at,
             "tfe_link": e.run_url,
-        })
+        });
+        if self.other_run.iter().any(|i| i == identifier) {
+            for key in super::entity::RUN_TRIGGER_PROPERTIES {
+                properties[key] = Value::Null;
+            }
+        }
+        properties
     }
 
     /// Whether the event is newer than what the instance shows.
@@ -90,7 +98,7 @@ impl Job for LiveUpdate {
             Step::Patch(identifier) => Call {
                 method: "PATCH",
                 path: format!("/v1/blueprints/{INSTANCE}/entities/{}", percent_encode(identifier)),
-                body: Some(json!({"properties": self.properties()})),
+                body: Some(json!({"properties": self.properties(identifier)})),
             },
         })
     }
@@ -107,6 +115,9 @@ impl Job for LiveUpdate {
                 for instance in body["entities"].as_array().into_iter().flatten() {
                     let identifier = instance["identifier"].as_str().unwrap_or_default().to_owned();
                     if self.is_newer(instance) {
+                        if instance["properties"]["run_id"].as_str() != Some(self.event.run_id.as_str()) {
+                            self.other_run.push(identifier.clone());
+                        }
                         self.steps.push(Step::Patch(identifier));
                     } else {
                         self.report.stale.push(identifier);

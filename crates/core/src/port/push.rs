@@ -324,6 +324,12 @@ fn keep_newer_run(entity: &mut PortEntity, existing: &PortEntity) {
     if let (Some(theirs), mine) = (at(existing), at(entity))
         && mine.is_none_or(|mine| theirs > mine)
     {
+        // The trigger the snapshot read describes its own run: for another run, Port's stays.
+        if entity.properties.get("run_id") != existing.properties.get("run_id") {
+            for key in super::entity::RUN_TRIGGER_PROPERTIES {
+                entity.properties.insert(key.to_owned(), existing.properties.get(key).cloned().unwrap_or(Value::Null));
+            }
+        }
         for key in RUN_PROPERTIES {
             entity.properties.insert(key.to_owned(), existing.properties.get(key).cloned().unwrap_or(Value::Null));
         }

@@ -23,7 +23,15 @@ pub use record::{
     record_from_document, record_from_event, record_with_facts, records_from_list,
 };
 pub use summary::{Durations, ResourceChanges, RunSummary, User, WorkspaceRef, plan_log_url};
-pub use view::{BlueprintRef, StatusView, WorkspaceStatus, status_view, workspace_status};
+pub use view::{
+    BlueprintRef, StatusView, WorkspaceFacts, WorkspaceStatus, state_status, status_view, workspace_status,
+};
+
+/// `include=` of a run read (`GET /runs/:id`): its plan (resource counts), workspace, creator, and
+/// who and what triggered it, in the one request.
+pub const RUN_INCLUDE: &str = "plan,workspace,created_by,configuration_version.ingress_attributes";
+/// `include=` of a workspace's run list (`GET /workspaces/:id/runs`): the same, per run.
+pub const RUN_LIST_INCLUDE: &str = "plan,created_by,configuration_version.ingress_attributes";
 
 /// Where the entities and links of an organization live.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

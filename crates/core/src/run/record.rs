@@ -223,6 +223,7 @@ mod tests {
             status_at: Some("2026-11-20T10:09:00Z".into()),
             created_at: None,
             url: None,
+            trigger: None,
         };
         let moved = record_with_facts(&read, &errored).unwrap();
         assert_eq!((moved.status.as_str(), status_view(&moved).bucket), ("errored", StatusBucket::Failure));

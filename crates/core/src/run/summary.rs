@@ -44,6 +44,11 @@ pub struct RunSummary {
     pub terraform_version: Option<String>,
     /// Who queued it, when included.
     pub created_by: Option<User>,
+    /// Who and what triggered it (the VCS commit, branch, pull request and sender, else the
+    /// creator), when the document included the configuration version's ingress attributes or
+    /// `created-by`.
+    #[serde(default)]
+    pub trigger: Option<crate::tfe::Trigger>,
     /// When it was created.
     pub created_at: Option<String>,
     /// `<status>-at` → timestamp.
@@ -193,6 +198,7 @@ pub(super) fn from_resource(
         has_changes: run.has_changes,
         terraform_version: resource.attr_text("terraform-version").map(str::to_owned),
         created_by,
+        trigger: crate::tfe::Trigger::of_run(doc, resource),
         created_at: run.created_at.clone(),
         status_timestamps: run.status_timestamps.clone(),
         durations: durations(run),

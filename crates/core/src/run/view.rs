@@ -63,6 +63,49 @@ pub struct WorkspaceStatus {
     pub blueprint: Option<BlueprintRef>,
     /// Links into TFE (`workspace`, `run`), from the entity.
     pub links: BTreeMap<String, String>,
+    /// What the listing says of the workspace (size, lock, last change, assessments).
+    pub facts: WorkspaceFacts,
+    /// Who and what triggered the current run: from its summary when read, else as listed.
+    pub trigger: Option<crate::tfe::Trigger>,
+    /// The current state's outputs (sensitive ones by name only), when the plugin read them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Vec<crate::tfe::Output>>,
+}
+
+/// The workspace facts the listing gives at no extra cost, as the entity's annotations hold them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceFacts {
+    /// Resources in the current state.
+    pub resource_count: Option<u64>,
+    /// Whether the workspace is locked.
+    pub locked: Option<bool>,
+    /// Who holds the lock.
+    pub locked_by: Option<String>,
+    /// When the workspace last changed.
+    pub latest_change_at: Option<String>,
+    /// Whether health assessments are on.
+    pub assessments_enabled: Option<bool>,
+}
+
+impl WorkspaceFacts {
+    fn of(ann: &BTreeMap<String, String>) -> Self {
+        let flag = |key: &str| ann.get(key).map(|v| v == "true");
+        WorkspaceFacts {
+            resource_count: ann.get(a::RESOURCE_COUNT).and_then(|v| v.parse().ok()),
+            locked: flag(a::LOCKED),
+            locked_by: ann.get(a::LOCKED_BY).cloned(),
+            latest_change_at: ann.get(a::LATEST_CHANGE_AT).cloned(),
+            assessments_enabled: flag(a::ASSESSMENTS_ENABLED),
+        }
+    }
+}
+
+/// The status of a workspace from the plugin's state (its rendered entity and its outputs), given
+/// the plugin's record of its current run.
+pub fn state_status(state: &crate::state::WorkspaceState, record: Option<&RunRecord>) -> WorkspaceStatus {
+    let status = workspace_status(&crate::state::render(state), record);
+    WorkspaceStatus { outputs: state.outputs.clone(), ..status }
 }
 
 /// An instance's template.
@@ -99,6 +142,9 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
         })
     };
     let record = record.cloned().or_else(from_annotations);
+    let summary = record.as_ref().and_then(|r| r.summary.clone().filter(|_| !r.stale));
+    let listed_trigger = crate::state::RunFacts::from_entity(entity).and_then(|r| r.trigger);
+    let trigger = summary.as_ref().and_then(|s| s.trigger.clone()).or(listed_trigger);
     let drift: BTreeMap<String, String> =
         [(a::DRIFT_STATE, "state"), (a::DRIFT_RESOURCES, "resourcesDrifted"), (a::DRIFT_ASSESSED_AT, "assessedAt")]
             .iter()
@@ -111,7 +157,7 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
             entity_ref: Some(entity.entity_ref()),
         },
         run: record.as_ref().map(status_view),
-        summary: record.and_then(|r| r.summary.filter(|_| !r.stale)),
+        summary,
         drift: (!drift.is_empty()).then_some(drift),
         blueprint: ann.get(a::BLUEPRINT).map(|path| BlueprintRef {
             path: path.clone(),
@@ -125,16 +171,65 @@ pub fn workspace_status(entity: &Entity, record: Option<&RunRecord>) -> Workspac
             .links
             .iter()
             .filter_map(|l| {
-                let kind = l.link_type.as_deref()?.strip_prefix("terraform-")?;
+                let kind = l.link_type.as_deref()?.strip_prefix("terraform-").filter(|k| *k != "output")?;
                 Some((kind.to_owned(), l.url.clone()))
             })
             .collect(),
+        facts: WorkspaceFacts::of(ann),
+        trigger,
+        outputs: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The corpus case with outputs (one sensitive with a value TFE should not have sent), a lock
+    /// and a VCS trigger, through a sync's snapshot into the state, as the status route serves it.
+    #[test]
+    fn the_status_route_shows_facts_trigger_and_masked_outputs() {
+        let text = include_str!("../../../../tests/corpus/outputs-trigger-and-lock/input/workspaces.json");
+        let doc = crate::tfe::parse_document("w", text).unwrap();
+        let mut collected = crate::catalog::Collected::default();
+        collected.add("w", &doc).unwrap();
+        let org = crate::catalog::OrgContext::new("acme", &Default::default()).unwrap();
+        let linker = crate::catalog::Linker::new(&collected, org);
+        let (ws, run) = collected.take_workspaces().into_iter().find(|(w, _)| w.name == "payments-prod").unwrap();
+        let entity = linker.workspace_entity(&ws, run.as_ref());
+        let mut outputs = linker.take_outputs();
+        let fact = crate::state::Fact::Synced { entity: Box::new(entity), outputs: outputs.remove(&ws.id) };
+        let state = crate::state::merge(None, &fact).unwrap();
+        let status = state_status(&state, None);
+        assert_eq!(
+            status.facts,
+            WorkspaceFacts {
+                resource_count: Some(148),
+                locked: Some(true),
+                locked_by: Some("oncall-ops".into()),
+                latest_change_at: Some("2026-11-19T08:12:40.000Z".into()),
+                assessments_enabled: Some(true),
+            }
+        );
+        let trigger = status.trigger.as_ref().unwrap();
+        assert_eq!((trigger.by.as_deref(), trigger.pull_request_number), (Some("octocat"), Some(214)));
+        let outputs = status.outputs.as_ref().unwrap();
+        assert_eq!(
+            outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>()[..4],
+            ["url", "console_url", "backstage_link_grafana", "db_password"]
+        );
+        assert_eq!(outputs[4].value, Some(serde_json::json!(["subnet-0a1", "subnet-0b2"])));
+        assert!(outputs[3].sensitive && outputs[3].value.is_none());
+        assert!(!status.links.contains_key("output"), "output links are not TFE links");
+        let everywhere = [
+            serde_json::to_string(&status).unwrap(),
+            serde_json::to_string(&state).unwrap(),
+            serde_json::to_string(&crate::state::render(&state)).unwrap(),
+        ];
+        for text in everywhere {
+            assert!(!text.contains("corpus-sensitive-value-must-not-appear"));
+        }
+    }
 
     #[test]
     fn a_workspace_status_names_its_blueprint_and_tfe_links() {

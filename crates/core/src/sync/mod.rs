@@ -172,6 +172,9 @@ pub struct Snapshot {
     /// After a full sync: the assessments newer than the host knew.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assessments: Vec<Assessment>,
+    /// After a full sync: each workspace's outputs (`ws-…` → outputs), where the listing had them.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub outputs: std::collections::BTreeMap<String, Vec<crate::tfe::Output>>,
     /// How the sync went.
     pub stats: SyncStats,
 }
@@ -227,7 +230,12 @@ struct Listing {
 const LISTINGS: [Listing; 3] = [
     Listing { path: "projects", include: None, optional: false, per_minute: false },
     Listing { path: "registry-modules", include: None, optional: true, per_minute: false },
-    Listing { path: "workspaces", include: Some("current_run"), optional: false, per_minute: false },
+    Listing {
+        path: "workspaces",
+        include: Some("current_run,current_run.configuration_version.ingress_attributes,locked_by,outputs"),
+        optional: false,
+        per_minute: false,
+    },
 ];
 
 /// What an incremental refresh reads: the organization's runs, newest first. This list has no
@@ -562,10 +570,12 @@ impl SyncPlanner {
         let Some(linker) = self.linker.take() else {
             return self.fail(SyncError::UnexpectedInput("the listings ended before the workspaces".to_owned()));
         };
+        let outputs = linker.take_outputs();
         let entities = linker.finish(std::mem::take(&mut self.resources).into_values().collect());
         let snapshot = Snapshot {
             organization: self.org.organization.clone(),
             entities,
+            outputs,
             runs: Vec::new(),
             assessments: std::mem::take(&mut self.assessments),
             stats: self.stats.clone(),
@@ -620,6 +630,7 @@ impl SyncPlanner {
         let snapshot = Snapshot {
             organization: self.org.organization.clone(),
             entities: Vec::new(),
+            outputs: Default::default(),
             runs: latest.into_values().collect(),
             assessments: Vec::new(),
             stats: self.stats.clone(),

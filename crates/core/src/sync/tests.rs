@@ -165,7 +165,7 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
     assert_eq!(urls.len(), 3);
     assert!(urls[0].contains("/organizations/acme/projects?page%5Bnumber%5D=1&page%5Bsize%5D=100"));
     assert!(urls[1].contains("/organizations/acme/registry-modules?"));
-    assert!(urls[2].contains("/organizations/acme/workspaces?include=current_run&"));
+    assert!(urls[2].contains("/organizations/acme/workspaces?include=current_run,current_run.configuration_version.ingress_attributes,locked_by,outputs&"));
     let Output::Done(snapshot) = out else { panic!("{out:?}") };
     let ws = snapshot.entities.iter().find(|e| e.kind == "Resource").unwrap();
     assert_eq!(

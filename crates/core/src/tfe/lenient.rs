@@ -438,6 +438,55 @@ impl ToOne<'_> {
     }
 }
 
+object! {
+    /// `{"data": [{"id": …}, …]}`: a to-many relationship (a workspace's `outputs`). `absent` tells
+    /// a relationship TFE did not send from one that lists nothing.
+    pub struct ToMany<'a> {
+        /// `data`.
+        "data" => data: Linkage<'a>,
+    }
+}
+
+/// The `data` of a to-many relationship: the targets when it is an array, else absent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Linkage<'a>(pub Option<Vec<Target<'a>>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Linkage<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // An array is read element by element; anything else (null, an object) is "absent".
+        let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+        Ok(Linkage(if raw.get().starts_with('[') {
+            serde_json::from_str::<List<Target<'de>>>(raw.get()).ok().map(|l| l.0)
+        } else {
+            None
+        }))
+    }
+}
+
+impl ToMany<'_> {
+    /// The ids listed, or `None` when the relationship is absent or not a list.
+    pub fn ids(&self) -> Option<Vec<String>> {
+        self.data.0.as_ref().map(|targets| targets.iter().filter_map(|t| t.id.owned()).collect())
+    }
+}
+
+/// Any JSON value kept as its raw text (borrowed), for a member whose shape is the data's own (a
+/// Terraform output's `value`): read only when it is wanted, and only up to a size.
+#[derive(Debug, Clone, Default)]
+pub struct Raw<'a>(pub Option<&'a serde_json::value::RawValue>);
+
+impl PartialEq for Raw<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.map(|v| v.get()) == other.0.map(|v| v.get())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Raw(Some(<&'de serde_json::value::RawValue>::deserialize(d)?)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,10 @@ pub struct Run {
     pub auto_apply: Option<bool>,
     /// `relationships.workspace.data.id`.
     pub workspace_id: Option<String>,
+    /// `relationships.configuration-version.data.id`.
+    pub configuration_version_id: Option<String>,
+    /// Who and what triggered it, when the document included it.
+    pub trigger: Option<super::Trigger>,
 }
 
 object! {
@@ -55,6 +59,7 @@ object! {
     /// The relationships of a run the catalog reads.
     struct Relationships<'a> {
         "workspace" => workspace: ToOne<'a>,
+        "configuration-version" => configuration_version: ToOne<'a>,
     }
 }
 
@@ -81,6 +86,8 @@ impl Run {
             has_changes: a.has_changes.0,
             auto_apply: a.auto_apply.0,
             workspace_id: rel.workspace.id().map(str::to_owned),
+            configuration_version_id: rel.configuration_version.id().map(str::to_owned),
+            trigger: None,
         })
     }
 

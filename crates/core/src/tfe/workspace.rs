@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::jsonapi::Resource;
-use super::lenient::{Count, Flag, List, Text, ToOne, object};
+use super::lenient::{Count, Flag, List, Text, ToMany, ToOne, object};
 use crate::error::ParseError;
 
 /// A workspace. Only `id` and `name` are required; everything else is optional because older TFE
@@ -50,6 +50,32 @@ pub struct Workspace {
     pub last_assessment_result_at: Option<String>,
     /// `links.self-html`: the UI path, relative to the TFE host.
     pub self_html: Option<String>,
+    /// `latest-change-at`: when the workspace's state or settings last changed.
+    pub latest_change_at: Option<String>,
+    /// Who holds the lock (`relationships.locked-by`): a user, a run or a team.
+    pub locked_by: Option<LockHolder>,
+    /// The ids `relationships.outputs` lists (`None` when TFE sent no such relationship).
+    pub output_ids: Option<Vec<String>>,
+    /// The current state's outputs, when the document included every one it lists.
+    pub outputs: Option<Vec<super::Output>>,
+}
+
+/// Who holds a workspace's lock, as `locked-by` points at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockHolder {
+    /// `users`, `runs` or `teams`.
+    pub kind: String,
+    /// Its id (`user-…`, `run-…`, `team-…`).
+    pub id: String,
+    /// Its name, when the listing included it (`include=locked_by`): a username or a team name.
+    pub name: Option<String>,
+}
+
+impl LockHolder {
+    /// What people call the holder: its name when known, else its id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// `vcs-repo` of a workspace.
@@ -129,6 +155,7 @@ object! {
         "source" => source: Text<'a>,
         "source-name" => source_name: Text<'a>,
         "source-url" => source_url: Text<'a>,
+        "latest-change-at" => latest_change_at: Text<'a>,
     }
 }
 
@@ -139,6 +166,23 @@ object! {
         "project" => project: ToOne<'a>,
         "current-run" => current_run: ToOne<'a>,
         "latest-run" => latest_run: ToOne<'a>,
+        "locked-by" => locked_by: LockedBy<'a>,
+        "outputs" => outputs: ToMany<'a>,
+    }
+}
+
+object! {
+    /// `locked-by`: a to-one relationship whose target may be of several types.
+    struct LockedBy<'a> {
+        "data" => data: LockTarget<'a>,
+    }
+}
+
+object! {
+    /// The target of `locked-by`.
+    struct LockTarget<'a> {
+        "id" => id: Text<'a>,
+        "type" => kind: Text<'a>,
     }
 }
 
@@ -181,6 +225,14 @@ impl Workspace {
             project_id: rel.project.id().map(str::to_owned),
             current_run_id: rel.current_run.id().or_else(|| rel.latest_run.id()).map(str::to_owned),
             self_html: links.self_html.get().map(str::to_owned),
+            latest_change_at: a.latest_change_at.owned(),
+            locked_by: rel.locked_by.data.id.owned().map(|id| LockHolder {
+                kind: rel.locked_by.data.kind.owned().unwrap_or_default(),
+                id,
+                name: None,
+            }),
+            output_ids: rel.outputs.ids(),
+            outputs: None,
         })
     }
 }

@@ -250,3 +250,26 @@ fn a_run_event_updates_its_instance_and_an_older_one_changes_nothing() {
     push(&mut port, org(3), false);
     assert_eq!(port.entities[&key]["properties"]["terraform_status"], "planning");
 }
+
+#[test]
+fn a_run_event_for_another_run_clears_the_trigger_and_an_older_push_does_not_bring_it_back() {
+    let with_trigger = || {
+        let mut all = org(3);
+        for e in all.iter_mut().filter(|e| e.blueprint == blueprint::INSTANCE) {
+            e.properties.insert("run_id".into(), json!("run-0"));
+            e.properties.insert("run_triggered_by".into(), json!("octocat"));
+            e.properties.insert("run_commit_sha".into(), json!("abc123"));
+        }
+        all
+    };
+    let mut port = MemoryPort::default();
+    push(&mut port, with_trigger(), false);
+    let key = (blueprint::INSTANCE.to_owned(), "acme.w00001".to_owned());
+    assert_eq!(port.entities[&key]["properties"]["run_triggered_by"], "octocat");
+    live(&mut port, "planning", "2026-02-01T00:00:10Z");
+    assert_eq!(port.entities[&key]["properties"]["run_id"], "run-1");
+    assert_eq!(port.entities[&key]["properties"]["run_triggered_by"], Value::Null, "run-1's trigger is unknown");
+    push(&mut port, with_trigger(), false);
+    assert_eq!(port.entities[&key]["properties"]["run_id"], "run-1");
+    assert_eq!(port.entities[&key]["properties"]["run_triggered_by"], Value::Null, "run-0's trigger is not put back");
+}
