@@ -353,7 +353,7 @@ mod tests {
         let entity = crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &options)
             .unwrap()
             .remove(0);
-        merge(None, &Fact::Synced { entity: Box::new(entity) }).unwrap()
+        merge(None, &Fact::Synced { entity: Box::new(entity), outputs: None }).unwrap()
     }
 
     fn run(id: &str, status: &str, created: &str, at: &str) -> Fact {
@@ -365,6 +365,7 @@ mod tests {
                 status_at: Some(at.into()),
                 created_at: Some(created.into()),
                 url: None,
+                trigger: None,
             },
             plan_only: false,
         }
