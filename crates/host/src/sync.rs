@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use tfe_catalog_core as core;
@@ -69,7 +69,9 @@ pub struct SyncOutcome {
     pub elapsed: Duration,
 }
 
-/// Runs one sync of `config` (the core's `SyncConfig` as JSON) with `token`.
+/// Runs one sync of `config` (the core's `SyncConfig` as JSON) with `token`. Requests run
+/// concurrently as the planner hands them out; the loop waits for whichever comes first, the
+/// planner's next pacing slot or an answer, and hands each answer in as it arrives.
 pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome> {
     let mut planner = Planner::new(&config, native)?;
     // The clock starts once the planner (and the wasm guest) is ready: `elapsed` is the sync.
@@ -77,17 +79,31 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
     let now = || start.elapsed().as_millis() as u64;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
     let progress = progress_bar();
+    // Dropped on return: whatever is still in flight then is abandoned, as the planner allows.
+    let mut in_flight = tokio::task::JoinSet::new();
     loop {
         let mut out = planner.poll(now())?;
         match out["type"].as_str() {
             Some("request") => {
-                let input = perform(&client, &out, token).await;
-                report(&progress, &out, &input);
-                planner.input(input, now())?;
+                let (client, token) = (client.clone(), token.to_owned());
+                in_flight.spawn(async move {
+                    let input = perform(&client, &out, &token).await;
+                    (out, input)
+                });
             }
             Some("wait") => {
-                let until = out["untilMs"].as_u64().context("the planner waits for nothing")?;
-                tokio::time::sleep(Duration::from_millis(until.saturating_sub(now()))).await;
+                let until = out["untilMs"].as_u64();
+                anyhow::ensure!(until.is_some() || !in_flight.is_empty(), "the planner waits for nothing");
+                let sleep =
+                    tokio::time::sleep(Duration::from_millis(until.map_or(u64::MAX >> 2, |t| t.saturating_sub(now()))));
+                tokio::select! {
+                    Some(answered) = in_flight.join_next() => {
+                        let (request, input) = answered?;
+                        report(&progress, &request, &input);
+                        planner.input(input, now())?;
+                    }
+                    () = sleep, if until.is_some() => {}
+                }
             }
             Some("done") => {
                 progress.finish_and_clear();
