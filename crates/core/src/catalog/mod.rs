@@ -308,6 +308,7 @@ pub struct Linker {
     systems: Vec<Entity>,
     system_refs: BTreeMap<String, String>,
     modules: Vec<RegistryModule>,
+    module_index: blueprint::ModuleIndex,
     templates: Vec<Entity>,
 }
 
@@ -321,7 +322,8 @@ impl Linker {
         let mut templates: Vec<Entity> =
             modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
         disambiguate(&mut templates, &org.previous_names);
-        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates }
+        let module_index = blueprint::ModuleIndex::new(&modules);
+        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, module_index, templates }
     }
 
     /// One workspace's `Resource`, linked to its system, blueprint and owner.
@@ -330,7 +332,7 @@ impl Linker {
         let links = workspace::WorkspaceLinks {
             owner: owner::owner(&ws.tag_names, project, &self.org),
             system: ws.project_id.as_ref().and_then(|id| self.system_refs.get(id).cloned()),
-            blueprint: blueprint::blueprint_of(ws, &self.modules, &self.org).map(|link| workspace::Blueprint {
+            blueprint: blueprint::blueprint_of(ws, &self.module_index, &self.org).map(|link| workspace::Blueprint {
                 entity_ref: self.templates[link.module].entity_ref(),
                 path: self.modules[link.module].path(),
                 version: link.version,
