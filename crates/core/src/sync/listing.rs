@@ -29,11 +29,11 @@ pub(super) const LISTINGS: [Listing; 3] = [
 pub(super) const REFRESH_LISTINGS: [Listing; 1] =
     [Listing { path: "runs", include: None, optional: false, per_minute: true }];
 
-/// Reading one listing. Pages are folded in strictly in order (page `n` before page `n + 1`),
-/// whatever order their answers arrive in, so that a listing shifting while it is paged is seen
+/// Reading one listing. Pages are folded in strictly in order (every page of a listing before the
+/// next listing, page `n` before page `n + 1`), whatever order their answers arrive in, so that a listing shifting while it is paged is seen
 /// exactly as when reading one page at a time. Once the first page has said how many objects
 /// there are, the later pages may be asked for before the earlier ones are answered ("read
-/// ahead"); a page that then says the listing ends sooner, or goes on differently, drops the
+/// ahead"), and the first page of each listing still to come may be asked for meanwhile; a page that then says the listing ends sooner, or goes on differently, drops the
 /// pages asked ahead.
 #[derive(Debug)]
 pub(super) struct ListingRead {
@@ -49,18 +49,21 @@ pub(super) struct ListingRead {
     pub ids: Vec<String>,
     /// The first page's `total-count`, once read.
     pub first_total: Option<Option<u64>>,
+    /// An optional listing answered 404: the organization is not entitled to it.
+    pub not_entitled: bool,
 }
 
 impl ListingRead {
-    /// Nothing read yet; page 1 is being asked for.
+    /// Nothing asked for yet.
     pub fn new() -> Self {
         ListingRead {
             next_to_fold: 1,
-            highest_asked: 1,
+            highest_asked: 0,
             last_page: None,
             early: BTreeMap::new(),
             ids: Vec::new(),
             first_total: None,
+            not_entitled: false,
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::tfe::{Document, jsonapi, parse_document};
 
 /// How many requests may be in flight at once. Pacing, not this, keeps a sync under TFE's rate
 /// limit; this only bounds the answers held while an earlier page is awaited (a few 600 KB pages).
-pub const MAX_IN_FLIGHT: usize = 4;
+pub const MAX_IN_FLIGHT: usize = 8;
 
 /// How many times a shifting listing is restarted before the sync fails.
 const MAX_RESTARTS: u32 = 3;
@@ -23,8 +23,8 @@ const MAX_RESTARTS: u32 = 3;
 pub(super) enum Target {
     /// `GET /api/v2/ping`, for the rate limit.
     Ping,
-    /// A page of the current listing.
-    Page(u64),
+    /// A page of a listing (by its index).
+    Page { listing: usize, page: u64 },
     /// The current assessment result of the `n`th workspace due.
     Assessment(usize),
 }
@@ -69,9 +69,9 @@ pub struct SyncPlanner {
     abandoned: BTreeSet<u64>,
     next_id: u64,
     started_at_ms: Option<u64>,
-    /// Index into [`Self::listings`], and the reading of that listing.
+    /// Index into [`Self::listings`] of the listing being folded in, and the reading of each.
     pub(super) listing: usize,
-    read: ListingRead,
+    reads: Vec<ListingRead>,
     pub(super) collected: catalog::Collected,
     /// Ready once projects and modules are read; maps each workspace page as it is folded in.
     pub(super) linker: Option<catalog::Linker>,
@@ -114,7 +114,7 @@ impl SyncPlanner {
             next_id: 1,
             started_at_ms: None,
             listing: 0,
-            read: ListingRead::new(),
+            reads: Vec::new(),
             collected: catalog::Collected::default(),
             linker: None,
             resources: BTreeMap::new(),
@@ -210,13 +210,16 @@ impl SyncPlanner {
         }
         match self.phase {
             Phase::Listings => {
-                let Some(last) = self.read.last_page else { return };
-                let page = self.read.highest_asked + 1;
-                if page <= last {
-                    self.read.highest_asked = page;
-                    let url = self.page_url(page);
-                    self.queue.push(Work { target: Target::Page(page), url, attempt: 1, not_before_ms: 0 });
-                }
+                // The current listing's next page when its size is known, else the first page of
+                // a listing still to come (it waits for its turn to be folded in).
+                let read = &self.reads[self.listing];
+                let ahead = read.last_page.filter(|last| read.highest_asked < *last).map(|_| self.listing);
+                let Some(listing) =
+                    ahead.or_else(|| (self.listing..self.reads.len()).find(|&l| self.reads[l].highest_asked == 0))
+                else {
+                    return;
+                };
+                self.ask_page(listing, self.reads[listing].highest_asked + 1, None, 0);
             }
             Phase::Assessments => {
                 let index = self.next_assessment;
@@ -261,14 +264,19 @@ impl SyncPlanner {
                     self.stats.min_interval_ms = interval_ms(limit);
                 }
                 self.phase = Phase::Listings;
-                self.start_listing(now_ms);
+                self.reads = self.listings().iter().map(|_| ListingRead::new()).collect();
+                self.ask_page(0, 1, None, now_ms);
             }
             (Target::Assessment(index), 200 | 404) => self.on_assessment(index, &work.url, resp),
-            (Target::Page(page), 200) => self.on_page(page, work.url, work.attempt, resp.body, now_ms),
+            (Target::Page { listing, page }, 200) => {
+                self.on_page(listing, page, work.url, work.attempt, resp.body, now_ms)
+            }
             (_, 401) => {
                 self.fail(SyncError::Unauthorized { organization: self.org.organization.clone(), url: work.url })
             }
-            (Target::Page(_), 404) if self.listings()[self.listing].optional => self.next_listing(now_ms),
+            (Target::Page { listing, .. }, 404) if self.listings()[listing].optional => {
+                self.not_entitled(listing, now_ms)
+            }
             (_, 404) => self.fail(SyncError::NotFound { organization: self.org.organization.clone(), url: work.url }),
             (_, 429) => {
                 self.stats.rate_limited += 1;
@@ -292,15 +300,28 @@ impl SyncPlanner {
     }
 
     /// A page arrived: folded in now when it is its turn, with any that arrived ahead of it.
-    fn on_page(&mut self, page: u64, url: String, attempt: u32, body: String, now_ms: u64) {
-        if page != self.read.next_to_fold {
-            self.read.early.insert(page, (url, attempt, body));
-            return;
+    fn on_page(&mut self, listing: usize, page: u64, url: String, attempt: u32, body: String, now_ms: u64) {
+        self.reads[listing].early.insert(page, (url, attempt, body));
+        if listing == self.listing {
+            self.fold_arrived(now_ms);
         }
-        self.fold_page(page, url, attempt, body, now_ms);
+    }
+
+    /// Folds in the pages of the current listing that arrived, in order, as far as they go.
+    fn fold_arrived(&mut self, now_ms: u64) {
         while matches!(self.phase, Phase::Listings) {
-            let Some((url, attempt, body)) = self.read.early.remove(&self.read.next_to_fold) else { break };
-            self.fold_page(self.read.next_to_fold, url, attempt, body, now_ms);
+            let read = &mut self.reads[self.listing];
+            let page = read.next_to_fold;
+            let Some((url, attempt, body)) = read.early.remove(&page) else { break };
+            self.fold_page(page, url, attempt, body, now_ms);
+        }
+    }
+
+    /// A 404 for an optional listing: the organization is not entitled to it, so it is empty.
+    fn not_entitled(&mut self, listing: usize, now_ms: u64) {
+        self.reads[listing].not_entitled = true;
+        if listing == self.listing {
+            self.next_listing(now_ms);
         }
     }
 
@@ -310,7 +331,8 @@ impl SyncPlanner {
             Ok(doc) => doc,
             // A 200 with a body that is not JSON is what a truncated transfer looks like: retry.
             Err(ParseError::NotJson { reason, .. }) => {
-                let work = Work { target: Target::Page(page), url, attempt, not_before_ms: 0 };
+                let work =
+                    Work { target: Target::Page { listing: self.listing, page }, url, attempt, not_before_ms: 0 };
                 return self.retry_or_fail(work, now_ms, None, format!("unreadable body: {reason}"));
             }
             Err(e) => return self.fail(e.into()),
@@ -323,31 +345,33 @@ impl SyncPlanner {
             Err(e) => return self.fail(e),
         };
         let total = doc.pagination.total_count;
-        let first_total = *self.read.first_total.get_or_insert(total);
+        let first_total = *self.reads[self.listing].first_total.get_or_insert(total);
         if let Err(e) = self.collected.add(&url, &doc) {
             return self.fail(e.into());
         }
-        self.read.ids.extend(doc.data.iter().map(|r| r.id.clone()));
+        self.reads[self.listing].ids.extend(doc.data.iter().map(|r| r.id.clone()));
         self.link_workspaces();
         if first_total != total {
             return self.restart_listing(now_ms, format!("its total went from {first_total:?} to {total:?}"));
         }
-        self.read.next_to_fold = page + 1;
-        if page == 1 && !self.listings()[self.listing].per_minute {
-            self.read.last_page = total.map(|t| t.div_ceil(u64::from(self.config.page_size)));
+        let page_size = u64::from(self.config.page_size);
+        let per_minute = self.listings()[self.listing].per_minute;
+        let read = &mut self.reads[self.listing];
+        read.next_to_fold = page + 1;
+        if page == 1 && !per_minute {
+            read.last_page = total.map(|t| t.div_ceil(page_size));
         }
         match next {
             None => self.finish_listing(total, now_ms),
             // Asked ahead already, as TFE's next page: it is in flight, queued or arrived.
-            Some(_) if self.read.highest_asked > page && doc.pagination.next_page == Some(page + 1) => {}
+            Some(_) if read.highest_asked > page && doc.pagination.next_page == Some(page + 1) => {}
             Some(url) => {
-                if self.read.highest_asked > page {
+                if read.highest_asked > page {
                     // TFE goes on other than the read-ahead assumed: follow TFE, one page at a time.
-                    self.abandon_pages();
-                    self.read.last_page = None;
+                    self.abandon_pages(self.listing);
+                    self.reads[self.listing].last_page = None;
                 }
-                self.read.highest_asked = page + 1;
-                self.queue.push(Work { target: Target::Page(page + 1), url, attempt: 1, not_before_ms: now_ms });
+                self.ask_page(self.listing, page + 1, Some(url), now_ms);
             }
         }
     }
@@ -356,7 +380,7 @@ impl SyncPlanner {
     /// many distinct objects. Otherwise objects moved between pages while we read them (TFE pages
     /// by offset): read it again.
     fn finish_listing(&mut self, total: Option<u64>, now_ms: u64) {
-        let mut ids = std::mem::take(&mut self.read.ids);
+        let mut ids = std::mem::take(&mut self.reads[self.listing].ids);
         ids.sort_unstable();
         ids.dedup();
         let read = ids.len() as u64;
@@ -368,13 +392,20 @@ impl SyncPlanner {
 
     /// Moves on to the next listing, or ends the reading once the last one is complete.
     fn next_listing(&mut self, now_ms: u64) {
-        self.abandon_pages();
+        self.abandon_pages(self.listing);
         self.listing += 1;
         if self.listings().get(self.listing).is_some_and(|l| l.path == "workspaces") {
             self.linker = Some(catalog::Linker::new(&self.collected, self.org.clone()));
         }
-        if self.listing < self.listings().len() {
-            return self.start_listing(now_ms);
+        if let Some(read) = self.reads.get(self.listing) {
+            // Its first page may be asked for, or even arrived, already.
+            if read.not_entitled {
+                return self.next_listing(now_ms);
+            }
+            if read.highest_asked == 0 {
+                self.ask_page(self.listing, 1, None, now_ms);
+            }
+            return self.fold_arrived(now_ms);
         }
         if self.config.refresh_since.is_some() {
             return self.finish_refresh();
@@ -388,33 +419,35 @@ impl SyncPlanner {
             return self.fail(SyncError::ListingKeptChanging(why));
         }
         self.stats.restarts += 1;
-        self.abandon_pages();
+        self.abandon_pages(self.listing);
         self.collected.forget(self.listings()[self.listing].path);
         if self.listings()[self.listing].path == "workspaces" {
             self.resources.clear();
             self.assessments_due.clear();
         }
-        self.start_listing(now_ms);
+        self.reads[self.listing] = ListingRead::new();
+        self.ask_page(self.listing, 1, None, now_ms);
     }
 
-    /// Asks for the first page of the current listing.
-    fn start_listing(&mut self, now_ms: u64) {
-        self.read = ListingRead::new();
-        let url = self.page_url(1);
-        self.queue.push(Work { target: Target::Page(1), url, attempt: 1, not_before_ms: now_ms });
+    /// Queues page `page` of `listing`, at `url` or the one rebuilt from the page number.
+    fn ask_page(&mut self, listing: usize, page: u64, url: Option<String>, not_before_ms: u64) {
+        let read = &mut self.reads[listing];
+        read.highest_asked = read.highest_asked.max(page);
+        let url = url.unwrap_or_else(|| self.page_url(listing, page));
+        self.queue.push(Work { target: Target::Page { listing, page }, url, attempt: 1, not_before_ms });
     }
 
-    /// Drops every page of the current listing not yet folded in: queued, in flight (their
-    /// answers will be dropped) or arrived early.
-    fn abandon_pages(&mut self) {
-        self.queue.retain(|w| !matches!(w.target, Target::Page(_)));
-        let pages: Vec<u64> =
-            self.in_flight.iter().filter(|(_, w)| matches!(w.target, Target::Page(_))).map(|(id, _)| *id).collect();
+    /// Drops every page of `listing` not yet folded in: queued, in flight (their answers will be
+    /// dropped) or arrived early.
+    fn abandon_pages(&mut self, listing: usize) {
+        let of_listing = |w: &Work| matches!(w.target, Target::Page { listing: l, .. } if l == listing);
+        self.queue.retain(|w| !of_listing(w));
+        let pages: Vec<u64> = self.in_flight.iter().filter(|(_, w)| of_listing(w)).map(|(id, _)| *id).collect();
         for id in pages {
             self.in_flight.remove(&id);
             self.abandoned.insert(id);
         }
-        self.read.early.clear();
+        self.reads[listing].early.clear();
     }
 
     /// Ends the sync with `snapshot`.
@@ -429,9 +462,9 @@ impl SyncPlanner {
             && self.assessments.len() == self.assessments_due.len()
     }
 
-    /// A page of the current listing.
-    fn page_url(&self, page: u64) -> String {
-        page_url(&self.org.base_url, &self.org.organization, self.listings()[self.listing], self.config.page_size, page)
+    /// A page of a listing.
+    fn page_url(&self, listing: usize, page: u64) -> String {
+        page_url(&self.org.base_url, &self.org.organization, self.listings()[listing], self.config.page_size, page)
     }
 
     fn next_url(&self, doc: &Document) -> Result<Option<String>, SyncError> {
@@ -443,7 +476,7 @@ impl SyncPlanner {
                 return Err(SyncError::ForeignLink(link.clone()));
             }
         }
-        Ok(doc.pagination.next_page.map(|n| self.page_url(n)))
+        Ok(doc.pagination.next_page.map(|n| self.page_url(self.listing, n)))
     }
 
     fn retry_or_fail(&mut self, work: Work, now_ms: u64, after_ms: Option<u64>, last: String) {
@@ -461,7 +494,7 @@ impl SyncPlanner {
         self.resources.clear();
         self.queue.clear();
         self.in_flight.clear();
-        self.read.early.clear();
+        self.reads.clear();
         let stats = self.stats.clone();
         self.phase = Phase::Terminal(Box::new(Output::Failed { error: cause.to_string(), stats, cause }));
     }

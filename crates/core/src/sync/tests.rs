@@ -577,12 +577,14 @@ fn pages_leave_on_their_pacing_slots_while_earlier_ones_are_in_flight() {
     assert_eq!(entities(&run.out).len(), 2000);
     let Output::Done(snapshot) = &run.out else { unreachable!() };
     assert_eq!(snapshot.stats.requests, 1 + 1 + 1 + 20, "no request beyond the lower bound and the ping");
-    assert_eq!(run.most_in_flight, MAX_IN_FLIGHT, "requests overlap, up to the bound");
+    assert!((5..=MAX_IN_FLIGHT).contains(&run.most_in_flight), "requests overlap: {}", run.most_in_flight);
     let times: Vec<u64> = run.sent.iter().map(|(t, _)| *t).collect();
     assert!(times.windows(2).all(|w| w[1] - w[0] >= 35), "still paced at 97 % of 30/s: {times:?}");
-    // Four round trips (ping, projects, modules, the first workspace page), then the other 19
-    // pages on their slots, and the last answer.
-    assert!(run.end <= 4 * 150 + 19 * 36 + 150 + 5, "ended at {} ms", run.end);
+    // The ping's round trip; the first page of each listing on the next three slots, the
+    // projects and modules before the workspaces' first page is answered (150 ms: until then,
+    // nothing says how many pages follow); its 19 other pages on their slots; the last answer.
+    assert_eq!(&times[..5], [0, 150, 185, 220, 370]);
+    assert!(run.end <= 370 + 19 * 35 + 150, "ended at {} ms: {times:?}", run.end);
 }
 
 #[test]
