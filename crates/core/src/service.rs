@@ -115,7 +115,7 @@ pub struct ServiceLinks {
 }
 
 /// The annotation the shim sets to make [`ServiceLinks::warnings`] visible on the entity.
-pub const WARNINGS_ANNOTATION: &str = "terraform.io/warnings";
+pub const WARNINGS_ANNOTATION: &str = crate::catalog::annotations::WARNINGS;
 
 fn list(value: Option<&String>) -> Vec<String> {
     value
