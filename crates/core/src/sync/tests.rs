@@ -522,11 +522,27 @@ struct Concurrent {
 }
 
 /// Runs the planner as the hosts do, with every request in flight until its answer is due:
-/// `server` answers each request at the time it is sent with a latency and an answer. The ping
-/// and the project and module listings answer after `latency` with empty pages.
+/// `server` answers each workspace-list request, at the time it is sent, with a latency and an
+/// answer. The ping and the project and module listings answer after `latency` with empty pages.
 fn drive_concurrently(
-    mut planner: SyncPlanner,
+    planner: SyncPlanner,
     latency: u64,
+    mut server: impl FnMut(&HttpRequest, u64) -> (u64, Answer),
+) -> Concurrent {
+    drive_all_concurrently(planner, |req, now| {
+        if req.url.ends_with("/api/v2/ping") {
+            (latency, Some((204, vec![("X-RateLimit-Limit".to_owned(), "30".to_owned())], String::new())))
+        } else if !is_workspaces(req) {
+            (latency, ok(empty()))
+        } else {
+            server(req, now)
+        }
+    })
+}
+
+/// [`drive_concurrently`] with `server` answering every request.
+fn drive_all_concurrently(
+    mut planner: SyncPlanner,
     mut server: impl FnMut(&HttpRequest, u64) -> (u64, Answer),
 ) -> Concurrent {
     let (mut now, mut sent, mut most_in_flight) = (0, Vec::new(), 0);
@@ -534,13 +550,7 @@ fn drive_concurrently(
     for _ in 0..100_000 {
         let deliver_by = match planner.poll_output(now) {
             Output::Request(req) => {
-                let (delay, answer) = if req.url.ends_with("/api/v2/ping") {
-                    (latency, Some((204, vec![("X-RateLimit-Limit".to_owned(), "30".to_owned())], String::new())))
-                } else if !is_workspaces(&req) {
-                    (latency, ok(empty()))
-                } else {
-                    server(&req, now)
-                };
+                let (delay, answer) = server(&req, now);
                 let input = match answer {
                     Some((status, headers, body)) => {
                         Input::Response(HttpResponse { id: req.id, status, headers, body })
@@ -658,4 +668,36 @@ fn answers_after_the_end_are_dropped() {
     });
     // 200 read against a total of 300: read again, and again the same, until it gives up.
     assert!(matches!(cause(run.out), SyncError::ListingKeptChanging(_)));
+}
+
+#[test]
+fn a_later_listing_answered_before_its_turn_is_taken_in_its_turn() {
+    // The projects answer slowly; meanwhile the modules say 404 (not entitled) and the first page
+    // of workspaces arrives. Each is taken in order once the projects are in.
+    let run = drive_all_concurrently(SyncPlanner::new(config()).unwrap(), |req, _| {
+        if req.url.ends_with("/api/v2/ping") {
+            (5, Some((204, vec![], String::new())))
+        } else if req.url.contains("/projects?") {
+            let body = json!({"data": [{"id": "prj-1", "type": "projects", "attributes": {"name": "Core"}}],
+                              "meta": {"pagination": {"current-page": 1, "total-count": 1}}});
+            (500, ok(body.to_string()))
+        } else if req.url.contains("/registry-modules?") {
+            (5, Some((404, vec![], String::new())))
+        } else {
+            let mut doc: serde_json::Value = serde_json::from_str(&page(150, 100, page_of(req))).unwrap();
+            for ws in doc["data"].as_array_mut().unwrap() {
+                ws["relationships"]["project"] = json!({"data": {"id": "prj-1", "type": "projects"}});
+            }
+            (5, ok(doc.to_string()))
+        }
+    });
+    let Output::Done(snapshot) = &run.out else { panic!("{:?}", run.out) };
+    let resources: Vec<_> = snapshot.entities.iter().filter(|e| e.kind == "Resource").collect();
+    assert_eq!(resources.len(), 150);
+    assert!(resources.iter().all(|e| e.spec.system.as_deref() == Some("system:acme/core")), "linked to the project");
+    let urls: Vec<&str> = run.sent.iter().map(|(_, r)| r.url.as_str()).collect();
+    assert!(
+        urls[3].contains("/workspaces?") && urls[3].contains("page%5Bnumber%5D=1"),
+        "asked before its turn: {urls:?}"
+    );
 }
