@@ -1,18 +1,20 @@
 // For `<EntitySwitch.Case if={...}>`: which entity pages have something to show.
+import { ANNOTATIONS } from './constants';
+
 const has = (entity, key) => Boolean(entity?.metadata?.annotations?.[key]);
 
 /** A service annotated with workspaces (either annotation set), a workspace Resource, or a TFE project's System. */
 export function isTerraformAvailable(entity) {
-  const organization = has(entity, 'terraform.io/organization') || has(entity, 'terraform/organization');
+  const organization = has(entity, ANNOTATIONS.organization) || has(entity, ANNOTATIONS.communityOrganization);
   const workspace =
-    has(entity, 'terraform.io/workspace-id') ||
-    has(entity, 'terraform/workspace') ||
-    has(entity, 'terraform/workspaces');
-  const project = entity?.kind === 'System' && has(entity, 'terraform.io/project-id');
+    has(entity, ANNOTATIONS.workspaceId) ||
+    has(entity, ANNOTATIONS.communityWorkspace) ||
+    has(entity, ANNOTATIONS.communityWorkspaces);
+  const project = entity?.kind === 'System' && has(entity, ANNOTATIONS.projectId);
   return organization && (workspace || project);
 }
 
 /** A blueprint template (a private registry module). */
 export function isTerraformBlueprint(entity) {
-  return entity?.metadata?.annotations?.['terraform.io/template'] === 'true';
+  return entity?.metadata?.annotations?.[ANNOTATIONS.template] === 'true';
 }

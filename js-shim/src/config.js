@@ -47,7 +47,7 @@ function readSecurity(c, organization) {
   const webhookToken = secret('webhookToken', false);
   const allowInsecureHttp = c.getOptionalBoolean('allowInsecureHttp') ?? false;
   const baseUrl = checked(organization, () =>
-    core.checkBaseUrl(c.getOptionalString('baseUrl') ?? 'https://app.terraform.io', allowInsecureHttp));
+    core.checkBaseUrl(c.getOptionalString('baseUrl') ?? core.constants().defaults.baseUrl, allowInsecureHttp));
   return {
     token,
     webhookToken,

@@ -12,6 +12,8 @@ const path = require('node:path');
 
 const WASM = path.join(__dirname, '../wasm/tfe_catalog.wasm');
 const ABI_VERSION = 1;
+/** Entities per `plannerEntities` call. */
+const ENTITY_CHUNK = 500;
 
 /** A trap inside the wasm core: the call failed and the core was replaced by a fresh instance. */
 class CoreTrapError extends Error {
@@ -92,7 +94,15 @@ class SyncPlanner {
   }
   /** `{type: "request" | "wait" | "done" | "failed", ...}`. */
   poll(nowMs) {
-    return call('plannerPoll', [this.handle, nowMs], this.exports);
+    const out = call('plannerPoll', [this.handle, nowMs], this.exports);
+    if (out.type !== 'done') return out;
+    // The snapshot's entities come in chunks: no one string holds the whole organization.
+    const { entityCount, ...done } = out;
+    done.entities = [];
+    for (let start = 0; start < entityCount; start += ENTITY_CHUNK) {
+      for (const entity of call('plannerEntities', [this.handle, start, ENTITY_CHUNK], this.exports)) done.entities.push(entity);
+    }
+    return done;
   }
   /** `{type: "response", id, status, headers, body}` or `{type: "transportError", id, message}`. */
   handleInput(input, nowMs) {

@@ -31,19 +31,45 @@ async function perform(request, token, maxBytes = MAX_RESPONSE_BYTES) {
   }
 }
 
-/** Runs one sync to completion: resolves with `{organization, entities, stats}`. */
+/**
+ * Runs one sync to completion: resolves with `{organization, entities, stats}`. Requests run
+ * concurrently as the planner hands them out; the loop waits for the first of the planner's next
+ * slot or an answer, and hands each answer in as it arrives. Requests still in flight at the end
+ * are abandoned (the planner no longer needs them).
+ */
 async function runSync(syncConfig, token, { now = Date.now, maxResponseBytes = MAX_RESPONSE_BYTES } = {}) {
   const planner = new core.SyncPlanner({ ...syncConfig, seed: Math.floor(Math.random() * 2 ** 32) });
+  const inFlight = new Map();
   try {
     for (;;) {
       const out = planner.poll(now());
-      if (out.type === 'request') planner.handleInput(await perform(out, token, maxResponseBytes), now());
-      else if (out.type === 'wait') await new Promise(r => setTimeout(r, Math.max(0, out.untilMs - now())));
-      else if (out.type === 'done') return out;
+      if (out.type === 'request') inFlight.set(out.id, perform(out, token, maxResponseBytes));
+      else if (out.type === 'wait') {
+        const input = await firstOf([...inFlight.values()], out.untilMs == null ? null : out.untilMs - now());
+        if (input) {
+          inFlight.delete(input.id);
+          planner.handleInput(input, now());
+        }
+      } else if (out.type === 'done') return out;
       else throw new SyncFailedError(out.error, out.stats);
     }
   } finally {
     planner.free();
+  }
+}
+
+/** The first answer of `answers` (which never reject), or null once `ms` (if not null) pass. */
+async function firstOf(answers, ms) {
+  if (ms == null && answers.length === 0) throw new Error('the sync planner waits with no request in flight');
+  if (ms == null) return Promise.race(answers);
+  let timer;
+  const elapsed = new Promise(resolve => {
+    timer = setTimeout(() => resolve(null), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([...answers, elapsed]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -6,7 +6,7 @@
 const { processingResult } = require('@backstage/plugin-catalog-node');
 const core = require('./core');
 
-const WARNINGS_ANNOTATION = 'terraform.io/warnings';
+const WARNINGS_ANNOTATION = core.constants().annotations.warnings;
 
 class TerraformServiceProcessor {
   constructor({ plugin, logger }) {

@@ -14,8 +14,9 @@ const core = require('./core');
 const { applyRunFact } = require('./sync');
 const { CATALOG_TOPIC } = require('./topics');
 
-/** Real payloads are a few kilobytes. */
-const MAX_NOTIFICATION_BYTES = 64 * 1024;
+const { annotations: ANNOTATIONS, limits: LIMITS } = core.constants();
+/** The core's bound on a notification body (real payloads are a few kilobytes). */
+const MAX_NOTIFICATION_BYTES = LIMITS.maxNotificationBytes;
 
 /**
  * The one answer to an unauthenticated notification: unknown organization, no webhook token
@@ -41,12 +42,12 @@ function createRouter({ organizations, store, fetcher, catalog, httpAuth, events
   fetcher.onStateChange = announce;
 
   /**
-   * Any entity of the organization: its workspaces, and entities annotated with it (either the
-   * `terraform.io/organization` or the community `terraform/organization` key).
+   * Any entity of the organization: its workspaces, and entities annotated with it (with the
+   * organization key, or the community one).
    */
   const ofOrganization = organization => [
-    { 'metadata.annotations.terraform.io/organization': organization },
-    { 'metadata.annotations.terraform/organization': organization },
+    { [`metadata.annotations.${ANNOTATIONS.organization}`]: organization },
+    { [`metadata.annotations.${ANNOTATIONS.communityOrganization}`]: organization },
   ];
 
   /** The registry rows among `rows` whose own entity the caller may read in the catalog. */

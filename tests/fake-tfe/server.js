@@ -59,6 +59,8 @@ class FakeTfe {
     this.faults = FakeTfe.noFaults();
     this.rand = prng(seed);
     this.log = [];
+    /** Bumped by every change of workspaces or runs: the listings' status counts are kept until then. */
+    this.changes = 0;
     this.windows = new Map();
     this.url = undefined;
   }
@@ -88,6 +90,7 @@ class FakeTfe {
 
   /** Sets the status of a workspace's current run (a new run when it had none). */
   setRunStatus(orgName, workspaceId, status, at = new Date().toISOString()) {
+    this.changes++;
     const org = this.orgs.get(orgName);
     const ws = org.workspaces.find(w => w.id === workspaceId);
     if (!ws) throw new Error(`no workspace ${workspaceId}`);
@@ -126,6 +129,7 @@ class FakeTfe {
 
   /** Adds a finished run to a workspace's history (not its current run), created at `at`. */
   addPastRun(orgName, workspaceId, status, at) {
+    this.changes++;
     const org = this.orgs.get(orgName);
     const id = makeId('run', this.rand);
     org.runs.set(id, runResource({ id, workspaceId, status, at, message: `A past ${status} run` }));
@@ -166,6 +170,7 @@ class FakeTfe {
   }
 
   addWorkspace(orgName, name) {
+    this.changes++;
     const org = this.orgs.get(orgName);
     const ws = workspaceResource({
       id: makeId('ws', this.rand), name, org: orgName, runId: null, tags: [], description: null,
@@ -177,6 +182,7 @@ class FakeTfe {
   }
 
   deleteWorkspace(orgName, workspaceId) {
+    this.changes++;
     const org = this.orgs.get(orgName);
     org.workspaces = org.workspaces.filter(w => w.id !== workspaceId);
   }
@@ -521,6 +527,25 @@ class FakeTfe {
     return { status: 200, body: { data: ws, ...(included ? { included } : {}) } };
   }
 
+  /**
+   * `meta.status-counts` of a listing, by current-run status. Counting 50,000 workspaces on every
+   * page would make the fake slower than the rate limit, so the counts are kept until the fake's
+   * state changes (a run or a workspace, or a run added to the organization directly).
+   */
+  statusCounts(org, items) {
+    const key = `${this.changes}:${items.length}:${org.runs.size}`;
+    if (org.statusCounts?.items === items && org.statusCounts.key === key) return org.statusCounts.counts;
+    const counts = { none: 0 };
+    for (const w of items) {
+      if (w.type !== 'workspaces') continue;
+      const status = org.runs.get(w.relationships['current-run']?.data?.id)?.attributes.status;
+      if (!status) counts.none++;
+      else counts[status.replace(/_/g, '-')] = (counts[status.replace(/_/g, '-')] ?? 0) + 1;
+    }
+    org.statusCounts = { items, key, counts };
+    return counts;
+  }
+
   list(url, org, items) {
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(url.searchParams.get('page[size]') ?? DEFAULT_PAGE_SIZE)));
     const total = items.length;
@@ -534,12 +559,7 @@ class FakeTfe {
       return `${this.url}${url.pathname}?${q.toString()}`; // URLSearchParams percent-encodes brackets
     };
     const included = this.included(url, org, data);
-    const counts = { total, none: 0 };
-    for (const w of items.filter(x => x.type === 'workspaces')) {
-      const status = org.runs.get(w.relationships['current-run']?.data?.id)?.attributes.status;
-      if (!status) counts.none++;
-      else counts[status.replace(/_/g, '-')] = (counts[status.replace(/_/g, '-')] ?? 0) + 1;
-    }
+    const counts = { total, ...this.statusCounts(org, items) };
     const shift = items === org.workspaces ? this.faults.shift : null;
     return {
       status: 200,

@@ -142,7 +142,7 @@ pub fn output_links(workspace: &crate::catalog::Entity) -> Vec<crate::catalog::L
 }
 
 /// The annotation the shim sets to make [`ServiceLinks::warnings`] visible on the entity.
-pub const WARNINGS_ANNOTATION: &str = "terraform.io/warnings";
+pub const WARNINGS_ANNOTATION: &str = crate::catalog::annotations::WARNINGS;
 
 fn list(value: Option<&String>) -> Vec<String> {
     value

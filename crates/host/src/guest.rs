@@ -6,8 +6,13 @@ use tfe_catalog_core as core;
 use thiserror::Error;
 use wasmtime::{Config, Engine, Instance, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
-/// Fuel per call: far more than any real input needs, and a bound on a runaway guest.
+/// Fuel of a call: a base, far more than any call on small state needs, plus an amount per byte
+/// of the guest's memory, since the work of a call grows with the state it holds (the last call of
+/// a mapping, or of a sync, maps and serializes every entity folded in before). Memory is capped,
+/// so a runaway guest is still stopped.
 const FUEL_PER_CALL: u64 = 50_000_000_000;
+/// Fuel per byte of guest memory, on top of [`FUEL_PER_CALL`].
+const FUEL_PER_MEMORY_BYTE: u64 = 200;
 /// Guest memory limit.
 const MEMORY_LIMIT: usize = 2 << 30;
 
@@ -112,7 +117,7 @@ impl Guest {
 
     /// `tc_planner_drop`.
     pub fn planner_drop(&mut self, handle: u32) -> Result<(), GuestError> {
-        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| GuestError::Trap(e.to_string()))?;
+        self.refuel()?;
         let result = self.exports.planner_drop.call(&mut self.store, handle);
         result.map_err(|e| self.trapped(e))
     }
@@ -126,7 +131,7 @@ impl Guest {
         args: &[u8],
         payload: &[u8],
     ) -> Result<Result<String, String>, GuestError> {
-        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| GuestError::Trap(e.to_string()))?;
+        self.refuel()?;
         let (name_ptr, name_len) = self.put(name.as_bytes())?;
         let (payload_ptr, payload_len) = if payload.is_empty() { (0, 0) } else { self.put(payload)? };
         let f = self.exports.call.clone();
@@ -147,7 +152,7 @@ impl Guest {
         f: impl FnOnce(&mut Store<StoreLimits>, u32, u32) -> wasmtime::Result<u32>,
         input: &[u8],
     ) -> Result<Result<String, String>, GuestError> {
-        self.store.set_fuel(FUEL_PER_CALL).map_err(|e| GuestError::Trap(e.to_string()))?;
+        self.refuel()?;
         let len = u32::try_from(input.len()).map_err(|_| GuestError::Abi("input over 4 GiB".into()))?;
         let ptr = self.exports.alloc.call(&mut self.store, len).map_err(|e| self.trapped(e))?;
         self.exports.memory.write(&mut self.store, ptr as usize, input).map_err(|e| GuestError::Abi(e.to_string()))?;
@@ -162,6 +167,12 @@ impl Guest {
         let text = String::from_utf8(out).map_err(|e| GuestError::Abi(e.to_string()))?;
         // Code 1 is the core's error message; 0 (JSON) and 2 (text) are results.
         Ok(if code == 1 { Err(text) } else { Ok(text) })
+    }
+
+    /// Gives the next call its fuel, in proportion to the memory the guest holds.
+    fn refuel(&mut self) -> Result<(), GuestError> {
+        let held = self.exports.memory.data_size(&self.store) as u64;
+        self.store.set_fuel(FUEL_PER_CALL + FUEL_PER_MEMORY_BYTE * held).map_err(|e| GuestError::Trap(e.to_string()))
     }
 
     /// Replaces the instance after a trap, and describes the trap.

@@ -1,21 +1,41 @@
 //! Drives the core's sync planner with real HTTP (reqwest on tokio): performs the requests it asks
 //! for, adding the token, and sleeps when it says wait. The planner runs natively or in the wasm
-//! guest; either way the driver only sees its JSON outputs.
+//! guest; the guest's outputs are read into the same shapes.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
 use tfe_catalog_core as core;
 
 use crate::guest::Guest;
 
-/// A planner, native or in the guest, seen through its JSON outputs.
+/// A planner, native or in the guest.
 enum Planner {
     Native(Box<core::SyncPlanner>),
     Wasm { guest: Box<Guest>, handle: u32 },
+}
+
+/// What the planner said, read the same from either runtime (the guest's JSON has the shape of
+/// the core's `Output`; fields the driver does not use are ignored).
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum Polled {
+    Request(core::HttpRequest),
+    Wait {
+        #[serde(rename = "untilMs")]
+        until_ms: Option<u64>,
+    },
+    Done {
+        entities: Vec<core::Entity>,
+        stats: Value,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 impl Planner {
@@ -29,9 +49,16 @@ impl Planner {
         Ok(Planner::Wasm { guest, handle })
     }
 
-    fn poll(&mut self, now_ms: u64) -> Result<Value> {
+    fn poll(&mut self, now_ms: u64) -> Result<Polled> {
         match self {
-            Planner::Native(p) => Ok(serde_json::to_value(p.poll_output(now_ms))?),
+            Planner::Native(p) => Ok(match p.poll_output(now_ms) {
+                core::Output::Request(request) => Polled::Request(request),
+                core::Output::Wait { until_ms } => Polled::Wait { until_ms },
+                core::Output::Done(snapshot) => {
+                    Polled::Done { stats: serde_json::to_value(&snapshot.stats)?, entities: snapshot.entities }
+                }
+                core::Output::Failed { error, .. } => Polled::Failed { error },
+            }),
             Planner::Wasm { guest, handle } => {
                 let text = guest.planner_poll(*handle, now_ms)?.map_err(|e| anyhow!(e))?;
                 Ok(serde_json::from_str(&text)?)
@@ -39,11 +66,17 @@ impl Planner {
         }
     }
 
-    fn input(&mut self, input: Value, now_ms: u64) -> Result<()> {
+    fn input(&mut self, mut input: core::Input, now_ms: u64) -> Result<()> {
         match self {
-            Planner::Native(p) => p.handle_input(serde_json::from_value(input)?, now_ms),
+            Planner::Native(p) => p.handle_input(input, now_ms),
             Planner::Wasm { guest, handle } => {
-                guest.planner_input(*handle, &input.to_string(), now_ms)?.map_err(|e| anyhow!(e))?;
+                // The body travels as the payload, as Node sends it: not escaped into the JSON.
+                let body = match &mut input {
+                    core::Input::Response(response) => std::mem::take(&mut response.body),
+                    core::Input::TransportError { .. } => String::new(),
+                };
+                let args = serde_json::to_vec(&(*handle, &input, now_ms))?;
+                guest.call_operation("plannerInput", &args, body.as_bytes())?.map_err(|e| anyhow!(e))?;
             }
         }
         Ok(())
@@ -69,7 +102,9 @@ pub struct SyncOutcome {
     pub elapsed: Duration,
 }
 
-/// Runs one sync of `config` (the core's `SyncConfig` as JSON) with `token`.
+/// Runs one sync of `config` (the core's `SyncConfig` as JSON) with `token`. Requests run
+/// concurrently as the planner hands them out; the loop waits for whichever comes first, the
+/// planner's next pacing slot or an answer, and hands each answer in as it arrives.
 pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome> {
     let mut planner = Planner::new(&config, native)?;
     // The clock starts once the planner (and the wasm guest) is ready: `elapsed` is the sync.
@@ -77,55 +112,57 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
     let now = || start.elapsed().as_millis() as u64;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
     let progress = progress_bar();
+    // Dropped on return: whatever is still in flight then is abandoned, as the planner allows.
+    let mut in_flight = tokio::task::JoinSet::new();
     loop {
-        let mut out = planner.poll(now())?;
-        match out["type"].as_str() {
-            Some("request") => {
-                let input = perform(&client, &out, token).await;
-                report(&progress, &out, &input);
-                planner.input(input, now())?;
+        match planner.poll(now())? {
+            Polled::Request(request) => {
+                let (client, token) = (client.clone(), token.to_owned());
+                in_flight.spawn(async move {
+                    let input = perform(&client, &request, &token).await;
+                    (request, input)
+                });
             }
-            Some("wait") => {
-                let until = out["untilMs"].as_u64().context("the planner waits for nothing")?;
-                tokio::time::sleep(Duration::from_millis(until.saturating_sub(now()))).await;
+            Polled::Wait { until_ms } => {
+                anyhow::ensure!(until_ms.is_some() || !in_flight.is_empty(), "the planner waits for nothing");
+                let wait = until_ms.map_or(Duration::MAX, |t| Duration::from_millis(t.saturating_sub(now())));
+                tokio::select! {
+                    Some(answered) = in_flight.join_next() => {
+                        let (request, input) = answered?;
+                        report(&progress, &request, &input);
+                        planner.input(input, now())?;
+                    }
+                    () = tokio::time::sleep(wait), if until_ms.is_some() => {}
+                }
             }
-            Some("done") => {
+            Polled::Done { entities, stats } => {
                 progress.finish_and_clear();
-                let entities = serde_json::from_value(out["entities"].take())?;
-                return Ok(SyncOutcome { entities, stats: out["stats"].take(), elapsed: start.elapsed() });
+                return Ok(SyncOutcome { entities, stats, elapsed: start.elapsed() });
             }
-            Some("failed") => {
+            Polled::Failed { error } => {
                 progress.finish_and_clear();
-                bail!("sync failed, nothing written: {}", out["error"].as_str().unwrap_or("unknown error"));
+                bail!("sync failed, nothing written: {error}");
             }
-            _ => bail!("the planner said something unexpected: {out}"),
         }
     }
 }
 
-async fn perform(client: &reqwest::Client, request: &Value, token: &str) -> Value {
-    let id = request["id"].clone();
-    let url = request["url"].as_str().unwrap_or_default();
-    let mut builder = client.get(url).bearer_auth(token);
-    for pair in request["headers"].as_array().into_iter().flatten() {
-        if let (Some(k), Some(v)) = (pair[0].as_str(), pair[1].as_str()) {
-            builder = builder.header(k, v);
-        }
+async fn perform(client: &reqwest::Client, request: &core::HttpRequest, token: &str) -> core::Input {
+    let id = request.id;
+    let mut builder = client.get(&request.url).bearer_auth(token);
+    for (k, v) in &request.headers {
+        builder = builder.header(k, v);
     }
     // reqwest's errors name the URL and the cause, never the request headers.
     let response = match builder.send().await {
         Ok(r) => r,
-        Err(e) => return json!({"type": "transportError", "id": id, "message": e.to_string()}),
+        Err(e) => return core::Input::TransportError { id, message: e.to_string() },
     };
     let status = response.status().as_u16();
     let headers = header_pairs(&response);
     match response.text().await {
-        Ok(body) => {
-            json!({"type": "response", "id": id, "status": status, "headers": headers, "body": body})
-        }
-        Err(e) => {
-            json!({"type": "transportError", "id": id, "message": format!("body cut short: {e}")})
-        }
+        Ok(body) => core::Input::Response(core::HttpResponse { id, status, headers, body }),
+        Err(e) => core::Input::TransportError { id, message: format!("body cut short: {e}") },
     }
 }
 
@@ -146,10 +183,12 @@ pub(crate) fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn report(progress: &ProgressBar, request: &Value, input: &Value) {
-    let url = request["url"].as_str().unwrap_or_default();
-    let outcome =
-        input["status"].as_u64().map_or_else(|| input["message"].as_str().unwrap_or("").to_owned(), |s| s.to_string());
+fn report(progress: &ProgressBar, request: &core::HttpRequest, input: &core::Input) {
+    let url = &request.url;
+    let outcome = match input {
+        core::Input::Response(response) => response.status.to_string(),
+        core::Input::TransportError { message, .. } => message.clone(),
+    };
     if progress.is_hidden() {
         eprintln!("GET {url} -> {outcome}");
     } else {

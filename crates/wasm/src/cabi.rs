@@ -47,6 +47,8 @@ thread_local! {
     static PLANNERS: RefCell<BTreeMap<u32, core::SyncPlanner>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_HANDLE: RefCell<u32> = const { RefCell::new(1) };
     static MAPPERS: RefCell<BTreeMap<u32, core::Mapper>> = const { RefCell::new(BTreeMap::new()) };
+    /// The entities of each planner's `done` snapshot, read in chunks by `plannerEntities`.
+    static SNAPSHOTS: RefCell<BTreeMap<u32, Vec<core::Entity>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// What an operation answers.
@@ -330,7 +332,18 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("plannerNew", op!(|config: core::SyncConfig| json(&new_planner(config)?))),
     (
         "plannerPoll",
-        op!(|handle: u32, now_ms: f64| with_planner(handle, |p| json(&p.poll_output(now_ms as u64)))?),
+        op!(|handle: u32, now_ms: f64| poll_keeping_entities(handle, with_planner(handle, |p| p.poll_output(now_ms as u64))?)),
+    ),
+    // A `done` snapshot's entities, `count` from `start`: they stay here after `plannerPoll`
+    // (which says how many there are), so that no single result holds the whole organization.
+    (
+        "plannerEntities",
+        op!(|handle: u32, start: usize, count: usize| SNAPSHOTS.with(|s| {
+            let s = s.borrow();
+            let entities = s.get(&handle).ok_or(format!("no snapshot of planner {handle}"))?;
+            let (start, end) = (start.min(entities.len()), start.saturating_add(count).min(entities.len()));
+            json(&&entities[start..end])
+        })),
     ),
     (
         "plannerInput",
@@ -352,6 +365,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
         "plannerFree",
         op!(|handle: u32| {
             PLANNERS.with(|p| p.borrow_mut().remove(&handle));
+            SNAPSHOTS.with(|s| s.borrow_mut().remove(&handle));
             unit()
         }),
     ),
@@ -414,6 +428,17 @@ fn new_planner(config: core::SyncConfig) -> Result<u32, String> {
     let handle = next_handle();
     PLANNERS.with(|p| p.borrow_mut().insert(handle, planner));
     Ok(handle)
+}
+
+/// A planner's output as JSON; a `done` snapshot without its entities, which stay for
+/// `plannerEntities`, and with `entityCount`.
+fn poll_keeping_entities(handle: u32, output: core::Output) -> Result<Out, String> {
+    let core::Output::Done(mut snapshot) = output else { return json(&output) };
+    let entities = std::mem::take(&mut snapshot.entities);
+    let mut done = serde_json::to_value(core::Output::Done(snapshot)).map_err(|e| e.to_string())?;
+    done["entityCount"] = entities.len().into();
+    SNAPSHOTS.with(|s| s.borrow_mut().insert(handle, entities));
+    json(&done)
 }
 
 fn with_planner<R>(handle: u32, f: impl FnOnce(&mut core::SyncPlanner) -> R) -> Result<R, String> {

@@ -1,5 +1,6 @@
 import React from 'react';
 import { TerraformStatusContent } from './TerraformStatusContent';
+import { ANNOTATE_HINT } from '../constants';
 
 /** For a service (annotated with workspaces) or a workspace Resource. */
 export function EntityTerraformCard({ title = 'Terraform', pollIntervalMs } = {}) {
@@ -8,7 +9,7 @@ export function EntityTerraformCard({ title = 'Terraform', pollIntervalMs } = {}
       title={title}
       pollIntervalMs={pollIntervalMs}
       emptyTitle="No Terraform workspace"
-      emptyDescription="Annotate this entity with terraform.io/organization and terraform.io/workspace-id (or terraform/organization and terraform/workspace), and check that the workspace is synced into the catalog."
+      emptyDescription={ANNOTATE_HINT}
     />
   );
 }

@@ -7,11 +7,12 @@ import { tfeCatalogApiRef } from '../api';
 import { age, statusText } from '../format';
 import { useTerraformStatus } from '../hooks';
 import { TerraformStatusContent, useEntityName } from './TerraformStatusContent';
+import { ANNOTATE_HINT, ANNOTATIONS } from '../constants';
 
 /** The organization an entity's workspaces belong to, from either annotation set. */
 function organizationOf(entity) {
   const annotations = entity.metadata.annotations ?? {};
-  return annotations['terraform.io/organization'] ?? annotations['terraform/organization'];
+  return annotations[ANNOTATIONS.organization] ?? annotations[ANNOTATIONS.communityOrganization];
 }
 
 function PlanLog({ runId }) {
@@ -100,7 +101,7 @@ export function EntityTerraformContent({ pollIntervalMs } = {}) {
           title="Terraform"
           pollIntervalMs={pollIntervalMs}
           emptyTitle="No Terraform workspace"
-          emptyDescription="Annotate this entity with terraform.io/organization and terraform.io/workspace-id (or terraform/organization and terraform/workspace), and check that the workspace is synced into the catalog."
+          emptyDescription={ANNOTATE_HINT}
         />
       </Grid>
       <Grid item xs={12} md={8} data-card="terraform-runs">

@@ -32,6 +32,9 @@ pub const COMMUNITY_ORGANIZATION: &str = "terraform/organization";
 pub const COMMUNITY_WORKSPACE: &str = "terraform/workspace";
 /// Community key: comma-separated workspace names.
 pub const COMMUNITY_WORKSPACES: &str = "terraform/workspaces";
+/// On a service: why a workspace it names could not be linked (one line per selector), set by the
+/// catalog processor from the core's warnings.
+pub const WARNINGS: &str = "terraform.io/warnings";
 
 /// Backstage: where the entity comes from. Required for provider entities to be stitched.
 pub const MANAGED_BY_LOCATION: &str = "backstage.io/managed-by-location";
@@ -127,7 +130,7 @@ pub const RUN_TRIGGER_KEYS: [&str; 4] = [RUN_TRIGGERED_BY, RUN_COMMIT_SHA, RUN_B
 
 /// Every key above by a camelCase name (`workspaceId` → `terraform.io/workspace-id`): what the
 /// bindings export, so that JavaScript never retypes a key.
-pub fn all() -> [(&'static str, &'static str); 55] {
+pub fn all() -> [(&'static str, &'static str); 56] {
     [
         ("organization", ORGANIZATION),
         ("workspaceId", WORKSPACE_ID),
@@ -144,6 +147,7 @@ pub fn all() -> [(&'static str, &'static str); 55] {
         ("communityOrganization", COMMUNITY_ORGANIZATION),
         ("communityWorkspace", COMMUNITY_WORKSPACE),
         ("communityWorkspaces", COMMUNITY_WORKSPACES),
+        ("warnings", WARNINGS),
         ("managedByLocation", MANAGED_BY_LOCATION),
         ("managedByOriginLocation", MANAGED_BY_ORIGIN_LOCATION),
         ("viewUrl", VIEW_URL),

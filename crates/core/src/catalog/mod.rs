@@ -377,6 +377,7 @@ pub struct Linker {
     systems: Vec<Entity>,
     system_refs: BTreeMap<String, String>,
     modules: Vec<RegistryModule>,
+    module_index: blueprint::ModuleIndex,
     templates: Vec<Entity>,
     /// Module index by path: where an instance's upgrade is looked up.
     module_by_path: BTreeMap<String, usize>,
@@ -396,8 +397,19 @@ impl Linker {
             modules.iter().map(|m| registry_module::module_entity(m, c.details.get(&m.path()), &org)).collect();
         disambiguate(&mut templates, &org.previous_names);
         let module_by_path = modules.iter().enumerate().map(|(i, m)| (m.path(), i)).collect();
+        let module_index = blueprint::ModuleIndex::new(&modules);
         let outputs = Default::default();
-        Linker { org, projects: c.projects.clone(), systems, system_refs, modules, templates, module_by_path, outputs }
+        Linker {
+            org,
+            projects: c.projects.clone(),
+            systems,
+            system_refs,
+            modules,
+            module_index,
+            templates,
+            module_by_path,
+            outputs,
+        }
     }
 
     /// One workspace's `Resource`, linked to its system, blueprint and owner.
@@ -406,7 +418,7 @@ impl Linker {
         let links = workspace::WorkspaceLinks {
             owner: owner::owner(&ws.tag_names, project, &self.org),
             system: ws.project_id.as_ref().and_then(|id| self.system_refs.get(id).cloned()),
-            blueprint: blueprint::blueprint_of(ws, &self.modules, &self.org).map(|link| workspace::Blueprint {
+            blueprint: blueprint::blueprint_of(ws, &self.module_index, &self.org).map(|link| workspace::Blueprint {
                 entity_ref: self.templates[link.module].entity_ref(),
                 path: self.modules[link.module].path(),
                 version: link.version,

@@ -246,7 +246,10 @@ fn a_page_that_keeps_failing_fails_the_whole_sync_after_bounded_retries() {
         n => ok(page(250, 100, n)),
     });
     assert!(matches!(cause(out), SyncError::RetriesExhausted { attempts: 3, .. }));
-    assert_eq!(seen.len(), 1 + 3, "page 1, then page 2 three times");
+    let pages: Vec<usize> = seen.iter().map(page_of).collect();
+    assert_eq!(pages.iter().filter(|&&p| p == 2).count(), 3, "page 2 three times: {pages:?}");
+    assert_eq!(pages.iter().filter(|&&p| p == 3).count(), 1, "page 3 asked ahead once, while page 2 waits: {pages:?}");
+    assert_eq!(pages.len(), 1 + 3 + 1, "{pages:?}");
 }
 
 #[test]
@@ -462,9 +465,13 @@ fn a_sync_reads_only_the_assessments_newer_than_it_knows() {
                     if req.url.contains("ws-0008") {
                         (404, String::new())
                     } else {
-                        (200, json!({"data": {"id": "asmtres-1", "type": "assessment-results", "attributes": {
+                        (
+                            200,
+                            json!({"data": {"id": "asmtres-1", "type": "assessment-results", "attributes": {
                             "drifted": drifted, "succeeded": true, "resources-drifted": 2, "checks-unknown": 1,
-                            "created-at": "2026-11-20T10:07:00Z"}}}).to_string())
+                            "created-at": "2026-11-20T10:07:00Z"}}})
+                            .to_string(),
+                        )
                     }
                 } else if is_workspaces(&req) {
                     (200, listing())
@@ -484,7 +491,10 @@ fn a_sync_reads_only_the_assessments_newer_than_it_knows() {
     assert_eq!(snapshot.stats.assessments, 2);
     assert_eq!(snapshot.assessments.len(), 1, "a 404 is no result, not a failure");
     let a = &snapshot.assessments[0];
-    assert_eq!((a.workspace_id.as_str(), a.drift.state.as_str(), a.drift.checks_unknown), ("ws-0007", "drifted", Some(1)));
+    assert_eq!(
+        (a.workspace_id.as_str(), a.drift.state.as_str(), a.drift.checks_unknown),
+        ("ws-0007", "drifted", Some(1))
+    );
 }
 
 #[test]
@@ -493,10 +503,201 @@ fn organizations_configured_twice_or_sharing_a_namespace_are_refused() {
         serde_json::from_value(json!({"organization": name, "baseUrl": host, "namespace": namespace})).unwrap()
     };
     assert_eq!(check_organizations(&[org("acme", BASE, None), org("globex", BASE, None)]), Ok(()));
-    let twice = check_organizations(&[org("acme", BASE, None), org("acme", "https://tfe.other.example", Some("acme-2"))]);
+    let twice =
+        check_organizations(&[org("acme", BASE, None), org("acme", "https://tfe.other.example", Some("acme-2"))]);
     assert!(matches!(twice, Err(SyncError::InvalidConfig(m)) if m.contains("acme is configured twice")));
     let shared = check_organizations(&[org("acme", BASE, None), org("ACME_", BASE, None)]);
     assert!(matches!(shared, Err(SyncError::InvalidConfig(m)) if m.contains("share the catalog namespace acme")));
     let explicit = check_organizations(&[org("acme", BASE, Some("infra")), org("globex", BASE, Some("infra"))]);
     assert!(explicit.is_err());
+}
+
+/// What [`drive_concurrently`] saw: the terminal output, each request with the time it left, the
+/// most requests in flight at once, and the final virtual time.
+struct Concurrent {
+    out: Output,
+    sent: Vec<(u64, HttpRequest)>,
+    most_in_flight: usize,
+    end: u64,
+}
+
+/// Runs the planner as the hosts do, with every request in flight until its answer is due:
+/// `server` answers each workspace-list request, at the time it is sent, with a latency and an
+/// answer. The ping and the project and module listings answer after `latency` with empty pages.
+fn drive_concurrently(
+    planner: SyncPlanner,
+    latency: u64,
+    mut server: impl FnMut(&HttpRequest, u64) -> (u64, Answer),
+) -> Concurrent {
+    drive_all_concurrently(planner, |req, now| {
+        if req.url.ends_with("/api/v2/ping") {
+            (latency, Some((204, vec![("X-RateLimit-Limit".to_owned(), "30".to_owned())], String::new())))
+        } else if !is_workspaces(req) {
+            (latency, ok(empty()))
+        } else {
+            server(req, now)
+        }
+    })
+}
+
+/// [`drive_concurrently`] with `server` answering every request.
+fn drive_all_concurrently(
+    mut planner: SyncPlanner,
+    mut server: impl FnMut(&HttpRequest, u64) -> (u64, Answer),
+) -> Concurrent {
+    let (mut now, mut sent, mut most_in_flight) = (0, Vec::new(), 0);
+    let mut pending: Vec<(u64, Input)> = Vec::new();
+    for _ in 0..100_000 {
+        let deliver_by = match planner.poll_output(now) {
+            Output::Request(req) => {
+                let (delay, answer) = server(&req, now);
+                let input = match answer {
+                    Some((status, headers, body)) => {
+                        Input::Response(HttpResponse { id: req.id, status, headers, body })
+                    }
+                    None => Input::TransportError { id: req.id, message: "connection reset".into() },
+                };
+                pending.push((now + delay, input));
+                sent.push((now, req));
+                most_in_flight = most_in_flight.max(pending.len());
+                continue;
+            }
+            Output::Wait { until_ms } => until_ms,
+            out => return Concurrent { out, sent, most_in_flight, end: now },
+        };
+        let first = pending.iter().enumerate().min_by_key(|(_, (at, _))| *at).map(|(i, (at, _))| (i, *at));
+        match first {
+            Some((i, at)) if deliver_by.is_none_or(|by| at <= by) => {
+                now = now.max(at);
+                let (_, input) = pending.swap_remove(i);
+                planner.handle_input(input, now);
+            }
+            _ => now = deliver_by.expect("planner waits with nothing in flight"),
+        }
+    }
+    panic!("planner did not finish")
+}
+
+#[test]
+fn pages_leave_on_their_pacing_slots_while_earlier_ones_are_in_flight() {
+    // 2,000 workspaces (20 pages) from a server that takes 150 ms per page, over four times the
+    // 35 ms pacing interval: one request at a time would take 20 × 150 ms for the workspaces alone.
+    let run =
+        drive_concurrently(SyncPlanner::new(config()).unwrap(), 150, |req, _| (150, ok(page(2000, 100, page_of(req)))));
+    assert_eq!(entities(&run.out).len(), 2000);
+    let Output::Done(snapshot) = &run.out else { unreachable!() };
+    assert_eq!(snapshot.stats.requests, 1 + 1 + 1 + 20, "no request beyond the lower bound and the ping");
+    assert!((5..=MAX_IN_FLIGHT).contains(&run.most_in_flight), "requests overlap: {}", run.most_in_flight);
+    let times: Vec<u64> = run.sent.iter().map(|(t, _)| *t).collect();
+    assert!(times.windows(2).all(|w| w[1] - w[0] >= 35), "still paced at 97 % of 30/s: {times:?}");
+    // The ping's round trip; the first page of each listing on the next three slots, the
+    // projects and modules before the workspaces' first page is answered (150 ms: until then,
+    // nothing says how many pages follow); its 19 other pages on their slots; the last answer.
+    assert_eq!(&times[..5], [0, 150, 185, 220, 370]);
+    assert!(run.end <= 370 + 19 * 35 + 150, "ended at {} ms: {times:?}", run.end);
+}
+
+#[test]
+fn answers_out_of_order_are_folded_in_order() {
+    // Page 2 is slow, pages 3 and 4 overtake it; page 3 fails once with a 500 meanwhile.
+    let mut failed = false;
+    let run = drive_concurrently(SyncPlanner::new(config()).unwrap(), 10, |req, _| match page_of(req) {
+        2 => (400, ok(page(450, 100, 2))),
+        3 if !std::mem::replace(&mut failed, true) => (5, Some((500, vec![], String::new()))),
+        n => (10, ok(page(450, 100, n))),
+    });
+    let names = entities(&run.out);
+    assert_eq!(names.len(), 450);
+    let Output::Done(snapshot) = &run.out else { unreachable!() };
+    assert_eq!((snapshot.stats.pages, snapshot.stats.retries, snapshot.stats.restarts), (5 + 2, 1, 0));
+}
+
+#[test]
+fn a_429_holds_every_request_until_the_reset() {
+    let mut limited = false;
+    let mut answered_429_at = None;
+    let run = drive_concurrently(SyncPlanner::new(config()).unwrap(), 100, |req, now| {
+        if page_of(req) == 3 && !std::mem::replace(&mut limited, true) {
+            answered_429_at = Some(now + 100);
+            let headers = vec![("X-RateLimit-Reset".to_owned(), "1.5".to_owned())];
+            return (100, Some((429, headers, String::new())));
+        }
+        (100, ok(page(800, 100, page_of(req))))
+    });
+    assert_eq!(entities(&run.out).len(), 800);
+    let Output::Done(snapshot) = &run.out else { unreachable!() };
+    assert_eq!((snapshot.stats.rate_limited, snapshot.stats.retries), (1, 1));
+    let at = answered_429_at.unwrap();
+    let after: Vec<u64> = run.sent.iter().map(|(t, _)| *t).filter(|t| *t >= at).collect();
+    assert!(!after.is_empty() && after.iter().all(|t| *t >= at + 1_500), "nothing left before the reset: {after:?}");
+}
+
+#[test]
+fn a_listing_that_shifts_under_pages_read_ahead_is_read_again() {
+    // A workspace is deleted while the first pass is read: page 3 of the first pass (asked ahead
+    // with pages 2 and 4) says 499, not 500. Everything asked ahead of that pass is dropped.
+    let mut first_pass = true;
+    let run = drive_concurrently(SyncPlanner::new(config()).unwrap(), 50, |req, _| {
+        let n = page_of(req);
+        if first_pass && n == 3 {
+            first_pass = false;
+            return (50, ok(page(499, 100, n)));
+        }
+        (50, ok(page(if first_pass { 500 } else { 499 }, 100, n)))
+    });
+    assert_eq!(entities(&run.out).len(), 499, "only the second pass counts");
+    let Output::Done(snapshot) = &run.out else { unreachable!() };
+    assert_eq!(snapshot.stats.restarts, 1);
+    let pages: Vec<usize> = run.sent.iter().filter(|(_, r)| is_workspaces(r)).map(|(_, r)| page_of(r)).collect();
+    assert_eq!(&pages[pages.len() - 5..], [1, 2, 3, 4, 5], "the second pass from page 1: {pages:?}");
+}
+
+#[test]
+fn answers_after_the_end_are_dropped() {
+    // TFE says there is no page 3 although the first page's total promised 3: the page asked
+    // ahead is dropped, and so is its late answer.
+    let run = drive_concurrently(SyncPlanner::new(config()).unwrap(), 100, |req, _| {
+        let n = page_of(req);
+        let mut doc: serde_json::Value = serde_json::from_str(&page(300, 100, n)).unwrap();
+        if n == 2 {
+            doc["links"]["next"] = json!(null);
+            doc["meta"]["pagination"]["next-page"] = json!(null);
+            doc["meta"]["pagination"]["total-count"] = json!(300);
+        }
+        (if n == 3 { 500 } else { 100 }, ok(doc.to_string()))
+    });
+    // 200 read against a total of 300: read again, and again the same, until it gives up.
+    assert!(matches!(cause(run.out), SyncError::ListingKeptChanging(_)));
+}
+
+#[test]
+fn a_later_listing_answered_before_its_turn_is_taken_in_its_turn() {
+    // The projects answer slowly; meanwhile the modules say 404 (not entitled) and the first page
+    // of workspaces arrives. Each is taken in order once the projects are in.
+    let run = drive_all_concurrently(SyncPlanner::new(config()).unwrap(), |req, _| {
+        if req.url.ends_with("/api/v2/ping") {
+            (5, Some((204, vec![], String::new())))
+        } else if req.url.contains("/projects?") {
+            let body = json!({"data": [{"id": "prj-1", "type": "projects", "attributes": {"name": "Core"}}],
+                              "meta": {"pagination": {"current-page": 1, "total-count": 1}}});
+            (500, ok(body.to_string()))
+        } else if req.url.contains("/registry-modules?") {
+            (5, Some((404, vec![], String::new())))
+        } else {
+            let mut doc: serde_json::Value = serde_json::from_str(&page(150, 100, page_of(req))).unwrap();
+            for ws in doc["data"].as_array_mut().unwrap() {
+                ws["relationships"]["project"] = json!({"data": {"id": "prj-1", "type": "projects"}});
+            }
+            (5, ok(doc.to_string()))
+        }
+    });
+    let Output::Done(snapshot) = &run.out else { panic!("{:?}", run.out) };
+    let resources: Vec<_> = snapshot.entities.iter().filter(|e| e.kind == "Resource").collect();
+    assert_eq!(resources.len(), 150);
+    assert!(resources.iter().all(|e| e.spec.system.as_deref() == Some("system:acme/core")), "linked to the project");
+    let urls: Vec<&str> = run.sent.iter().map(|(_, r)| r.url.as_str()).collect();
+    assert!(
+        urls[3].contains("/workspaces?") && urls[3].contains("page%5Bnumber%5D=1"),
+        "asked before its turn: {urls:?}"
+    );
 }
