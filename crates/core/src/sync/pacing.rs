@@ -4,8 +4,8 @@
 
 /// TFE's documented limit, assumed until the ping says otherwise.
 pub(super) const DEFAULT_RATE_LIMIT: f64 = 30.0;
-/// The share of the limit the planner uses.
-const RATE_LIMIT_SHARE: f64 = 0.97;
+/// The share of the limit the planner uses: the budget's, one number for both.
+use crate::budget::RATE_LIMIT_SHARE;
 /// TFE's limit on run lists, per minute.
 pub(super) const RUN_LIST_LIMIT_PER_MINUTE: f64 = 30.0;
 
