@@ -73,6 +73,22 @@ function assertPortEqualsTfe(port, org) {
   for (const ws of related) assert.equal(byId.get(ws.id).relations.project, projects.get(ws.relationships.project.data.id));
 }
 
+test('an instance carries its non-sensitive outputs and only the names of sensitive ones, even when TFE sends a value', async t => {
+  const { org, tfe, port } = await setUp(t, 5);
+  const ws = org.workspaces[0];
+  tfe.setOutputs('acme', ws.id, [
+    { name: 'url', value: 'https://payments.acme.example' },
+    { name: 'subnet_ids', value: ['subnet-1', 'subnet-2'], type: 'array' },
+    { name: 'db_password', value: 'port-sensitive-value-must-not-appear', sensitive: true },
+  ]);
+  tfe.setFaults({ leakSensitiveOutputs: true });
+  assert.deepEqual((await push(tfe, port)).errors, []);
+  const instance = instances(port).get(ws.id);
+  assert.deepEqual(instance.properties.outputs, { url: 'https://payments.acme.example', subnet_ids: ['subnet-1', 'subnet-2'] });
+  assert.deepEqual(instance.properties.sensitive_outputs, ['db_password']);
+  assert.ok(!JSON.stringify(port.entities('blueprint_instance')).includes('port-sensitive-value-must-not-appear'));
+});
+
 test('a full push creates the blueprints and every entity; a repeated push writes nothing', async t => {
   const { org, tfe, port } = await setUp(t, 130);
   const report = await push(tfe, port);

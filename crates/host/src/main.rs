@@ -315,7 +315,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let text = match format {
                 SyncFormat::Json => tfe_catalog_core::catalog::to_json(&outcome.entities),
                 SyncFormat::Port => {
-                    let entities = tfe_catalog_core::port::to_port(&outcome.entities, &org);
+                    let mut entities = tfe_catalog_core::port::to_port(&outcome.entities, &org);
+                    tfe_catalog_core::port::add_outputs(&mut entities, &outcome.outputs);
                     let mut t = serde_json::to_string_pretty(&entities)?;
                     t.push('\n');
                     t

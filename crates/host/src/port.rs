@@ -148,7 +148,8 @@ pub async fn read_tfe(tfe_config: Value, tfe_token: &str, native: bool) -> Resul
     let outcome = crate::sync::run(tfe_config, tfe_token, native)
         .await
         .context("TFE could not be read; nothing was changed in Port")?;
-    let entities = tfe_catalog_core::port::to_port(&outcome.entities, &organization);
+    let mut entities = tfe_catalog_core::port::to_port(&outcome.entities, &organization);
+    tfe_catalog_core::port::add_outputs(&mut entities, &outcome.outputs);
     Ok((organization, entities, outcome.elapsed.as_millis() as u64))
 }
 

@@ -2,6 +2,7 @@
 //! for, adding the token, and sleeps when it says wait. The planner runs natively or in the wasm
 //! guest; the guest's outputs are read into the same shapes.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,8 @@ enum Polled {
     },
     Done {
         entities: Vec<core::Entity>,
+        #[serde(default)]
+        outputs: BTreeMap<String, Vec<core::tfe::Output>>,
         stats: Value,
     },
     Failed {
@@ -55,7 +58,8 @@ impl Planner {
                 core::Output::Request(request) => Polled::Request(request),
                 core::Output::Wait { until_ms } => Polled::Wait { until_ms },
                 core::Output::Done(snapshot) => {
-                    Polled::Done { stats: serde_json::to_value(&snapshot.stats)?, entities: snapshot.entities }
+                    let stats = serde_json::to_value(&snapshot.stats)?;
+                    Polled::Done { stats, entities: snapshot.entities, outputs: snapshot.outputs }
                 }
                 core::Output::Failed { error, .. } => Polled::Failed { error },
             }),
@@ -96,6 +100,8 @@ impl Drop for Planner {
 pub struct SyncOutcome {
     /// The snapshot's entities.
     pub entities: Vec<core::Entity>,
+    /// Each workspace's outputs (`ws-…` → outputs), where the listing gave them.
+    pub outputs: BTreeMap<String, Vec<core::tfe::Output>>,
     /// The planner's counters.
     pub stats: Value,
     /// Wall time.
@@ -135,9 +141,9 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
                     () = tokio::time::sleep(wait), if until_ms.is_some() => {}
                 }
             }
-            Polled::Done { entities, stats } => {
+            Polled::Done { entities, outputs, stats } => {
                 progress.finish_and_clear();
-                return Ok(SyncOutcome { entities, stats, elapsed: start.elapsed() });
+                return Ok(SyncOutcome { entities, outputs, stats, elapsed: start.elapsed() });
             }
             Polled::Failed { error } => {
                 progress.finish_and_clear();

@@ -33,6 +33,8 @@ pub enum Kind {
     Boolean,
     /// A number.
     Number,
+    /// A JSON object.
+    Object,
 }
 
 /// One declared property.
@@ -96,7 +98,7 @@ const TEMPLATE_PROPERTIES: [Property; 9] = [
     MARKERS[1],
 ];
 
-const INSTANCE_PROPERTIES: [Property; 21] = [
+const INSTANCE_PROPERTIES: [Property; 23] = [
     Property { key: "workspace_id", title: "Workspace id", kind: Kind::Text },
     Property { key: "terraform_status", title: "Run status", kind: Kind::Text },
     Property { key: "status_bucket", title: "Status", kind: Kind::OneOf(&STATUS_BUCKETS) },
@@ -118,6 +120,8 @@ const INSTANCE_PROPERTIES: [Property; 21] = [
     Property { key: "run_commit_sha", title: "Run commit", kind: Kind::Text },
     Property { key: "run_branch", title: "Run branch", kind: Kind::Text },
     Property { key: "run_pull_request", title: "Run pull request", kind: Kind::Number },
+    Property { key: "outputs", title: "Outputs", kind: Kind::Object },
+    Property { key: "sensitive_outputs", title: "Sensitive outputs", kind: Kind::Strings },
 ];
 
 /// The blueprints, in the order they must be created (a relation's target first).
@@ -162,6 +166,7 @@ impl Kind {
             Kind::Strings => json!({"type": "array", "items": {"type": "string"}}),
             Kind::Boolean => json!({"type": "boolean"}),
             Kind::Number => json!({"type": "number"}),
+            Kind::Object => json!({"type": "object"}),
         }
     }
 
@@ -171,6 +176,7 @@ impl Kind {
             Value::Null => return None,
             Value::Number(_) if self == Kind::Number => return None,
             Value::Bool(_) if self == Kind::Boolean => return None,
+            Value::Object(_) if self == Kind::Object => return None,
             Value::String(s) => Some(s.as_str()),
             _ => None,
         };
@@ -181,6 +187,7 @@ impl Kind {
             },
             (Kind::Number, _) => Some("is not a number".to_owned()),
             (Kind::Boolean, _) => Some("is not a boolean".to_owned()),
+            (Kind::Object, _) => Some("is not an object".to_owned()),
             (_, None) => Some("is not a string".to_owned()),
             (Kind::Text, Some(_)) => None,
             (Kind::DateTime, Some(s)) => crate::run::millis(s).is_none().then(|| format!("{s:?} is not a date-time")),

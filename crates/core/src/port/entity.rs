@@ -8,12 +8,15 @@
 //! a push deletes only entities that carry both (with its organization), so a Port user's own
 //! entities in the same blueprints are never touched.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::blueprint::{INSTANCE, PROJECT, TEMPLATE};
 use crate::catalog::annotations as a;
 use crate::catalog::{Entity, project::PROJECT_TYPE, registry_module::BLUEPRINT_TYPE, workspace::WORKSPACE_TYPE};
+use crate::tfe::Output;
 
 /// The property that marks an entity as written by this tool.
 pub const MANAGED_BY: &str = "managed_by";
@@ -43,6 +46,24 @@ pub struct PortEntity {
     pub properties: Map<String, Value>,
     /// `{"blueprint": <template identifier>, "project": <project identifier>}` on instances.
     pub relations: Map<String, Value>,
+}
+
+/// Adds each instance's outputs, as the sync's snapshot carries them beside the entities (`ws-…` →
+/// outputs): `outputs`, the non-sensitive values by name (one too large to keep is left out: TFE
+/// shows it), and `sensitive_outputs`, the names of the sensitive ones, whose values never left TFE.
+/// An instance whose outputs the listing did not give keeps neither property.
+pub fn add_outputs(entities: &mut [PortEntity], outputs: &BTreeMap<String, Vec<Output>>) {
+    for entity in entities.iter_mut().filter(|e| e.blueprint == INSTANCE) {
+        let Some(outputs) = entity.properties.get("workspace_id").and_then(Value::as_str).and_then(|id| outputs.get(id))
+        else {
+            continue;
+        };
+        let values: Map<String, Value> =
+            outputs.iter().filter(|o| !o.sensitive).filter_map(|o| Some((o.name.clone(), o.value.clone()?))).collect();
+        let sensitive: Vec<&str> = outputs.iter().filter(|o| o.sensitive).map(|o| o.name.as_str()).collect();
+        entity.properties.insert("outputs".to_owned(), Value::Object(values));
+        entity.properties.insert("sensitive_outputs".to_owned(), json!(sensitive));
+    }
 }
 
 impl PortEntity {
@@ -221,5 +242,33 @@ mod tests {
             (dev.properties["locked"].clone(), dev.properties["run_triggered_by"].clone()),
             (json!(false), Value::Null)
         );
+    }
+
+    #[test]
+    fn an_instance_carries_its_outputs_values_and_only_the_names_of_sensitive_ones() {
+        let text = include_str!("../../../../tests/corpus/outputs-trigger-and-lock/input/workspaces.json");
+        let entities =
+            crate::map_documents(&[crate::SourceDocument { name: "w".into(), text: text.into() }], &Default::default())
+                .unwrap();
+        let mut port = to_port(&entities, "acme");
+        let prod = port.iter().find(|e| e.identifier == "acme.payments-prod").unwrap();
+        let id = prod.properties["workspace_id"].as_str().unwrap().to_owned();
+        let outputs: Vec<Output> = serde_json::from_value(json!([
+            {"name": "url", "sensitive": false, "value": "https://payments.acme.example"},
+            {"name": "subnet_ids", "sensitive": false, "value": ["subnet-0a1"]},
+            {"name": "huge", "sensitive": false, "valueBytes": 90000},
+            {"name": "db_password", "sensitive": true},
+        ]))
+        .unwrap();
+        add_outputs(&mut port, &BTreeMap::from([(id, outputs)]));
+        let prod = port.iter().find(|e| e.identifier == "acme.payments-prod").unwrap();
+        assert_eq!(
+            prod.properties["outputs"],
+            json!({"url": "https://payments.acme.example", "subnet_ids": ["subnet-0a1"]})
+        );
+        assert_eq!(prod.properties["sensitive_outputs"], json!(["db_password"]));
+        assert_eq!(super::super::blueprint::validate(prod), Ok(()));
+        let dev = port.iter().find(|e| e.identifier == "acme.payments-dev").unwrap();
+        assert!(!dev.properties.contains_key("outputs"), "outputs not listed: no property");
     }
 }

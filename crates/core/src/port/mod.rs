@@ -19,4 +19,4 @@ pub mod live;
 pub mod planner;
 pub mod push;
 
-pub use entity::{PortEntity, to_port};
+pub use entity::{PortEntity, add_outputs, to_port};
