@@ -148,7 +148,7 @@ async function assessmentsAndRefresh({ workspaces = 1000, changed = 25, newRuns 
 
 /** The table of sync and mapping figures, one row per organization size. */
 async function syncTable() {
-  console.log('| workspaces / projects / modules | bytes per workspace (include=current_run) | requests (lower bound + ping) | rate-limit bound | sync time: host wasm / host native / Node shim | peak RSS sync: host / Node shim | peak RSS `map`: native / wasm (x input) | serde_json parse, MB/s: Value / IgnoredAny | map, MB/s: native / wasmtime / Node | wasmtime / Node vs native |');
+  console.log('| workspaces / projects / modules | bytes per workspace (the sync's listing, with its includes) | requests (lower bound + ping) | rate-limit bound | sync time: host wasm / host native / Node shim | peak RSS sync: host / Node shim | peak RSS `map`: native / wasm (x input) | serde_json parse, MB/s: Value / IgnoredAny | map, MB/s: native / wasmtime / Node | wasmtime / Node vs native |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const size of SIZES) {
     const r = await syncRow(size);
