@@ -58,12 +58,10 @@ class TerraformServiceProcessor {
   }
 }
 
-/** The entity with its workspaces' output links (the core chose them) after its own, each URL once. */
+/** The entity with its workspaces' output links (the core chose them: none it has already) after its own. */
 function withOutputLinks(entity, links) {
-  const own = entity.metadata.links ?? [];
-  const added = links.filter(l => !own.some(o => o.url === l.url));
-  if (added.length === 0) return entity;
-  return { ...entity, metadata: { ...entity.metadata, links: [...own, ...added] } };
+  if (links.length === 0) return entity;
+  return { ...entity, metadata: { ...entity.metadata, links: [...(entity.metadata.links ?? []), ...links] } };
 }
 
 module.exports = { TerraformServiceProcessor };

@@ -40,6 +40,16 @@ pub struct AnnotatedMetadata {
     pub namespace: Option<String>,
     /// Annotations.
     pub annotations: BTreeMap<String, String>,
+    /// The entity's own links (only their URLs are read: output links never repeat one).
+    pub links: Vec<OwnLink>,
+}
+
+/// One of an entity's own `metadata.links`, by its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct OwnLink {
+    /// The link's target.
+    pub url: String,
 }
 
 /// One workspace an entity says it runs on.
@@ -124,7 +134,7 @@ pub struct ServiceLinks {
     pub relations: Vec<Relation>,
     /// One line per selector that matched no workspace.
     pub warnings: Vec<String>,
-    /// Links to add to the entity: its workspaces' output links, each URL once.
+    /// Links to add to the entity: its workspaces' output links, each URL once and none it has.
     pub links: Vec<crate::catalog::Link>,
 }
 
@@ -218,7 +228,9 @@ pub fn relations(entity: &AnnotatedEntity, resolved: &[Resolved]) -> ServiceLink
         links.relations.push(Relation { source: target.clone(), relation_type: "dependencyOf", target: me.clone() });
     }
     for link in resolved.iter().filter(|r| !r.found.is_empty()).flat_map(|r| &r.links) {
-        if crate::origin::is_web_url(&link.url) && !links.links.iter().any(|l| l.url == link.url) {
+        let known =
+            links.links.iter().any(|l| l.url == link.url) || entity.metadata.links.iter().any(|l| l.url == link.url);
+        if crate::origin::is_web_url(&link.url) && !known {
             links.links.push(link.clone());
         }
     }
@@ -257,6 +269,7 @@ mod tests {
                 name: "payments-api".to_owned(),
                 namespace: None,
                 annotations: annotations.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+                links: vec![],
             },
             spec: BTreeMap::from([("type".to_owned(), serde_json::json!(spec_type))]),
         }
@@ -376,7 +389,12 @@ mod tests {
         let (ok, failed) = (workspace("net", "applied"), workspace("db", "errored"));
         let sel = WorkspaceSelector { organization: "acme".into(), ..Default::default() };
         let resolved = [
-            Resolved { selector: sel.clone(), found: vec![], workspaces: vec![ok.clone(), failed.clone()], links: vec![] },
+            Resolved {
+                selector: sel.clone(),
+                found: vec![],
+                workspaces: vec![ok.clone(), failed.clone()],
+                links: vec![],
+            },
             Resolved { selector: sel, found: vec![], workspaces: vec![failed], links: vec![] },
         ];
         let got = infrastructure_annotations(&resolved);
@@ -421,5 +439,8 @@ mod output_link_tests {
         ];
         let service = AnnotatedEntity { kind: "Component".into(), ..Default::default() };
         assert_eq!(relations(&service, &resolved).links, links);
+        let mut own = service.clone();
+        own.metadata.links = vec![OwnLink { url: "https://pay.example.com".into() }];
+        assert_eq!(relations(&own, &resolved).links, vec![], "a URL the service links already is not added again");
     }
 }

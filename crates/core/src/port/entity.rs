@@ -54,7 +54,8 @@ pub struct PortEntity {
 /// An instance whose outputs the listing did not give keeps neither property.
 pub fn add_outputs(entities: &mut [PortEntity], outputs: &BTreeMap<String, Vec<Output>>) {
     for entity in entities.iter_mut().filter(|e| e.blueprint == INSTANCE) {
-        let Some(outputs) = entity.properties.get("workspace_id").and_then(Value::as_str).and_then(|id| outputs.get(id))
+        let Some(outputs) =
+            entity.properties.get("workspace_id").and_then(Value::as_str).and_then(|id| outputs.get(id))
         else {
             continue;
         };
