@@ -117,7 +117,12 @@ async function main() {
     await page.getByRole('link', { name: new RegExp(`^${name}\\b`) }).first().waitFor({ timeout: TIMEOUT });
     await field('Status').getByText('Applied', { exact: true }).waitFor({ timeout: TIMEOUT });
     await field('Run').getByText(run.id).waitFor({ timeout: TIMEOUT });
-    await field('Who').getByText('fake-user').waitFor({ timeout: TIMEOUT });
+    // Who: the VCS user who pushed, for a VCS-driven run (as the status route names them), else the
+    // TFE user who created the run (the fake's `fake-user`). Not exact: Backstage's Link adds a
+    // visually hidden ", Opens in a new window" to an external link's text.
+    const status = await (await fetch(`${BASE}/api/terraform/entity/component/default/payments/status`, { headers })).json();
+    const who = status.workspaces[0]?.trigger?.by ?? 'fake-user';
+    await field('Who').getByText(who).waitFor({ timeout: TIMEOUT });
     if (process.env.SCREENSHOTS_DIR) {
       fs.mkdirSync(process.env.SCREENSHOTS_DIR, { recursive: true });
       await page.screenshot({ path: path.join(process.env.SCREENSHOTS_DIR, 'generated-app.png'), fullPage: true });
