@@ -1,6 +1,6 @@
 'use strict';
 // Loads the core: the one wasm module (wasm/tfe_catalog.wasm) that the wasmtime host also runs and
-// that `cargo test` checks byte for byte. Its ABI (version 1) is documented in
+// that `cargo test` checks byte for byte. Its ABI (version 2) is documented in
 // crates/wasm/src/cabi.rs: `tc_call(name, args)` runs an operation on a JSON array of arguments.
 // Every operation the module lists is exported here by name: a new core function needs no edit.
 //
@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const WASM = path.join(__dirname, '../wasm/tfe_catalog.wasm');
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 /** Entities per `plannerEntities` call. */
 const ENTITY_CHUNK = 500;
 

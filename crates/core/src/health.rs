@@ -62,7 +62,9 @@ pub struct Health {
 
 /// The health of workspaces, given their entities' annotations (as rendered from the plugin's
 /// state).
-pub fn health<'a>(workspaces: impl IntoIterator<Item = &'a BTreeMap<String, String>>) -> Health {
+pub fn health<'a, K: std::borrow::Borrow<str> + Ord + 'a>(
+    workspaces: impl IntoIterator<Item = &'a BTreeMap<K, String>>,
+) -> Health {
     let mut health = Health::default();
     for ann in workspaces {
         let bucket = ann.get(a::RUN_STATUS_BUCKET).map(|b| StatusBucket::from_str_lossy(b));
@@ -127,7 +129,7 @@ pub fn with_system_health(mut model: Vec<Entity>, workspaces: &[AnnotatedEntity]
         let ann = &mut system.metadata.annotations;
         ann.remove(a::HEALTH);
         ann.remove(a::DRIFTED);
-        ann.extend(health(members).system_annotations());
+        ann.extend(health(members).system_annotations().into_iter().map(|(k, v)| (k.into(), v)));
     }
     model
 }
@@ -152,7 +154,7 @@ mod tests {
                 title: None,
                 description: None,
                 tags: vec![],
-                annotations: annotations.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+                annotations: annotations.iter().map(|(k, v)| ((*k).to_owned().into(), (*v).to_owned())).collect(),
                 links: vec![],
             },
             spec: Spec { owner: "group:default/x".into(), system: system.map(Into::into), ..Spec::default() },

@@ -100,7 +100,7 @@ impl Mapper {
 
     /// The canonical JSON text of every entity (as [`map_request`]).
     pub fn finish(self) -> Result<String, MapError> {
-        let entities = catalog::map_collected(&self.collected, &self.options)?;
+        let entities = catalog::map_collected(self.collected, &self.options)?;
         Ok(render(&entities, self.format, self.options.organization.as_deref()))
     }
 }

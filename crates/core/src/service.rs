@@ -147,7 +147,7 @@ pub fn output_links(workspace: &crate::catalog::Entity) -> Vec<crate::catalog::L
         .links
         .iter()
         .filter(|l| l.link_type.as_deref() == Some(crate::catalog::output_links::OUTPUT_LINK_TYPE))
-        .map(|l| crate::catalog::Link { title: format!("{name}: {}", l.title), ..l.clone() })
+        .map(|l| crate::catalog::Link { title: format!("{name}: {}", l.title).into(), ..l.clone() })
         .collect()
 }
 
@@ -419,7 +419,7 @@ mod output_link_tests {
                 .remove(0);
         let links = output_links(&ws);
         assert_eq!(links.len(), 1);
-        assert_eq!((links[0].title.as_str(), links[0].url.as_str()), ("pay-prod: url", "https://pay.example.com"));
+        assert_eq!((&*links[0].title, links[0].url.as_str()), ("pay-prod: url", "https://pay.example.com"));
         let found = EntityName { kind: "resource".into(), namespace: "acme".into(), name: "pay-prod".into() };
         let sel = WorkspaceSelector {
             organization: "acme".into(),

@@ -162,8 +162,9 @@ pub fn run_is_newer(current: Option<&RunFacts>, incoming: &RunFacts) -> bool {
 fn drift_is_newer(current: Option<&DriftFacts>, incoming: &DriftFacts) -> bool {
     match current {
         None => true,
-        Some(current) => later(incoming.assessed_at.as_deref(), current.assessed_at.as_deref())
-            .unwrap_or(current != incoming),
+        Some(current) => {
+            later(incoming.assessed_at.as_deref(), current.assessed_at.as_deref()).unwrap_or(current != incoming)
+        }
     }
 }
 
@@ -189,7 +190,7 @@ fn run_from_entity(entity: &Entity) -> Option<RunFacts> {
 }
 
 /// The trigger a mapped entity's annotations name (the listing's view of the current run).
-fn trigger_from_annotations(ann: &std::collections::BTreeMap<String, String>) -> Option<Trigger> {
+fn trigger_from_annotations(ann: &crate::catalog::entity::Annotations) -> Option<Trigger> {
     let trigger = Trigger {
         by: ann.get(a::RUN_TRIGGERED_BY).cloned(),
         commit_sha: ann.get(a::RUN_COMMIT_SHA).cloned(),
@@ -267,8 +268,8 @@ pub fn render(state: &WorkspaceState) -> Entity {
     }
     if let Some(trigger) = state.run.as_ref().and_then(|r| r.trigger.as_ref()) {
         crate::catalog::workspace::put_trigger(
-            &mut |k: &str, v: &str| {
-                ann.insert(k.to_owned(), v.to_owned());
+            &mut |k: &'static str, v: &str| {
+                ann.insert(k.into(), v.to_owned());
             },
             trigger,
         );
@@ -283,8 +284,12 @@ pub fn render(state: &WorkspaceState) -> Entity {
         if let Some(at) = &run.created_at {
             ann.insert(a::RUN_CREATED_AT.into(), at.clone());
         }
-        let workspace_url =
-            entity.metadata.links.iter().find(|l| l.link_type.as_deref() == Some("terraform-workspace")).map(|l| l.url.clone());
+        let workspace_url = entity
+            .metadata
+            .links
+            .iter()
+            .find(|l| l.link_type.as_deref() == Some("terraform-workspace"))
+            .map(|l| l.url.clone());
         if let Some(link) = entity.metadata.links.iter_mut().find(|l| l.link_type.as_deref() == Some("terraform-run")) {
             if let Some(ws) = workspace_url {
                 link.url = format!("{ws}/runs/{}", run.run_id);
@@ -439,7 +444,9 @@ mod tests {
         let text = format!(
             r#"{{"data":{{"id":"ws-1","type":"workspaces","attributes":{{"name":"net"}},"relationships":{{"organization":{{"data":{{"id":"acme"}}}}{current}}}}}{included}}}"#
         );
-        crate::map_documents(&[crate::SourceDocument { name: "w".into(), text }], &Default::default()).unwrap().remove(0)
+        crate::map_documents(&[crate::SourceDocument { name: "w".into(), text }], &Default::default())
+            .unwrap()
+            .remove(0)
     }
 
     fn run(id: &str, status: &str, created: &str, at: Option<&str>) -> Fact {
@@ -479,7 +486,8 @@ mod tests {
     #[test]
     fn a_sync_never_reverts_a_newer_status_nor_drops_drift() {
         let s = start();
-        let s = merge(Some(&s), &run("run-1", "errored", "2026-11-20T10:00:00Z", Some("2026-11-20T10:01:00Z"))).unwrap();
+        let s =
+            merge(Some(&s), &run("run-1", "errored", "2026-11-20T10:00:00Z", Some("2026-11-20T10:01:00Z"))).unwrap();
         let s = merge(Some(&s), &drift("2026-11-20T09:00:00Z", "drifted")).unwrap();
         // The snapshot was read before the run errored: it still says planning, and has no drift.
         let older = synced(Some(("run-1", "planning", "2026-11-20T10:00:00Z", "2026-11-20T10:00:05Z")));
@@ -496,7 +504,10 @@ mod tests {
         let s = start();
         let newer = merge(Some(&s), &run("run-2", "queued", "2026-11-20T11:00:00Z", None)).unwrap();
         assert_eq!(newer.run.as_ref().unwrap().run_id, "run-2");
-        assert_eq!(merge(Some(&newer), &run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T12:00:00Z"))), None);
+        assert_eq!(
+            merge(Some(&newer), &run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T12:00:00Z"))),
+            None
+        );
         let link = render(&newer).metadata.links.into_iter().find(|l| l.link_type.as_deref() == Some("terraform-run"));
         assert!(link.unwrap().url.ends_with("/runs/run-2"));
     }
@@ -504,7 +515,8 @@ mod tests {
     #[test]
     fn out_of_order_statuses_of_one_run_keep_the_latest() {
         let s = start();
-        let applied = merge(Some(&s), &run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:05:00Z"))).unwrap();
+        let applied =
+            merge(Some(&s), &run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:05:00Z"))).unwrap();
         let late = run("run-1", "applying", "2026-11-20T10:00:00Z", Some("2026-11-20T10:03:00Z"));
         assert_eq!(merge(Some(&applied), &late), None);
         let untimed = run("run-1", "errored", "2026-11-20T10:00:00Z", None);
@@ -540,7 +552,9 @@ mod tests {
         let s = start();
         let with = |id: &str, by: &str| {
             let at = Some("2026-11-20T10:09:00Z");
-            let Fact::Run { run: mut facts, .. } = run(id, "applied", "2026-11-20T10:00:00Z", at) else { unreachable!() };
+            let Fact::Run { run: mut facts, .. } = run(id, "applied", "2026-11-20T10:00:00Z", at) else {
+                unreachable!()
+            };
             facts.trigger = Some(Trigger { by: Some(by.into()), commit_sha: Some("abc".into()), ..Trigger::default() });
             Fact::Run { run: facts, plan_only: false }
         };

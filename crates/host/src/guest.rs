@@ -39,10 +39,6 @@ struct Exports {
     map: TypedFunc<(u32, u32), u32>,
     notification_verify: TypedFunc<(u32, u32), u32>,
     notification_parse: TypedFunc<(u32, u32), u32>,
-    planner_new: TypedFunc<(u32, u32), u32>,
-    planner_poll: TypedFunc<(u32, u64), u32>,
-    planner_input: TypedFunc<(u32, u32, u32, u64), u32>,
-    planner_drop: TypedFunc<u32, ()>,
     call: TypedFunc<(u32, u32, u32, u32, u32, u32), u32>,
 }
 
@@ -88,38 +84,6 @@ impl Guest {
     pub fn notification_parse(&mut self, body: &[u8]) -> Result<Result<String, String>, GuestError> {
         let f = self.exports.notification_parse.clone();
         self.call(|s, p, l| f.call(s, (p, l)), body)
-    }
-
-    /// `tc_planner_new`: a planner handle, or the core's error message.
-    pub fn planner_new(&mut self, config_json: &str) -> Result<Result<u32, String>, GuestError> {
-        let f = self.exports.planner_new.clone();
-        Ok(self.call(|s, p, l| f.call(s, (p, l)), config_json.as_bytes())?.map(|out| {
-            serde_json::from_str::<serde_json::Value>(&out).ok().and_then(|v| v["handle"].as_u64()).unwrap_or(0) as u32
-        }))
-    }
-
-    /// `tc_planner_poll`: the output as JSON.
-    pub fn planner_poll(&mut self, handle: u32, now_ms: u64) -> Result<Result<String, String>, GuestError> {
-        let f = self.exports.planner_poll.clone();
-        self.call(|s, _, _| f.call(s, (handle, now_ms)), &[])
-    }
-
-    /// `tc_planner_input`.
-    pub fn planner_input(
-        &mut self,
-        handle: u32,
-        input_json: &str,
-        now_ms: u64,
-    ) -> Result<Result<String, String>, GuestError> {
-        let f = self.exports.planner_input.clone();
-        self.call(|s, p, l| f.call(s, (handle, p, l, now_ms)), input_json.as_bytes())
-    }
-
-    /// `tc_planner_drop`.
-    pub fn planner_drop(&mut self, handle: u32) -> Result<(), GuestError> {
-        self.refuel()?;
-        let result = self.exports.planner_drop.call(&mut self.store, handle);
-        result.map_err(|e| self.trapped(e))
     }
 
     /// `tc_call`: the operation `name` on `args`, a JSON array of its arguments, with `payload`
@@ -202,10 +166,6 @@ fn instantiate(engine: &Engine, module: &Module) -> Result<(Store<StoreLimits>, 
         map: instance.get_typed_func(&mut store, "tc_map").map_err(load)?,
         notification_verify: instance.get_typed_func(&mut store, "tc_notification_verify").map_err(load)?,
         notification_parse: instance.get_typed_func(&mut store, "tc_notification_parse").map_err(load)?,
-        planner_new: instance.get_typed_func(&mut store, "tc_planner_new").map_err(load)?,
-        planner_poll: instance.get_typed_func(&mut store, "tc_planner_poll").map_err(load)?,
-        planner_input: instance.get_typed_func(&mut store, "tc_planner_input").map_err(load)?,
-        planner_drop: instance.get_typed_func(&mut store, "tc_planner_drop").map_err(load)?,
         call: instance.get_typed_func(&mut store, "tc_call").map_err(load)?,
     };
     Ok((store, exports))

@@ -83,7 +83,8 @@ impl Mapping<'_> {
             Mapping::Native(mapper) => Ok(mapper.add(name, text).map_err(|e| e.to_string())),
             Mapping::Wasm(guest, handle) => {
                 // The text travels as the payload, not escaped inside the JSON arguments.
-                let args = serde_json::to_vec(&(*handle, name, ())).map_err(|e| guest::GuestError::Abi(e.to_string()))?;
+                let args =
+                    serde_json::to_vec(&(*handle, name, ())).map_err(|e| guest::GuestError::Abi(e.to_string()))?;
                 Ok(guest.call_operation("mapAdd", &args, text.as_bytes())?.map(|_| ()))
             }
         }

@@ -269,7 +269,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let request = MapRequest { documents, ..MapRequest::default() };
             let mut result = serde_json::Map::new();
             result.insert("bytes".to_owned(), bytes.into());
-            let rate = |seconds: f64| serde_json::json!((bytes as f64 * f64::from(iterations) / seconds / 1e6 * 10.0).round() / 10.0);
+            let rate = |seconds: f64| {
+                serde_json::json!((bytes as f64 * f64::from(iterations) / seconds / 1e6 * 10.0).round() / 10.0)
+            };
             // The yardsticks: reading the same bytes with serde_json, into a tree and into nothing.
             let start = std::time::Instant::now();
             for _ in 0..iterations {
@@ -333,6 +335,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let summary = serde_json::json!({
                 "entities": outcome.entities.len(), "elapsedMs": outcome.elapsed.as_millis() as u64,
+                "tailMs": outcome.tail.as_millis() as u64,
                 "peakRssKiB": tfe_catalog_host::sync::peak_rss_kib(), "planner": outcome.stats,
             });
             if stats {
@@ -343,7 +346,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Map { files, org, namespace, owner, base_url, format, native, stats } => {
-            let options = MapOptions { organization: org, namespace, default_owner: owner, base_url, ..MapOptions::default() };
+            let options =
+                MapOptions { organization: org, namespace, default_owner: owner, base_url, ..MapOptions::default() };
             let format = match format {
                 MapFormat::Json => OutputFormat::Backstage,
                 MapFormat::Port => OutputFormat::Port,

@@ -14,6 +14,9 @@ use tfe_catalog_core as core;
 
 use crate::guest::Guest;
 
+/// Entities per `plannerEntities` call, as the Node shim reads them.
+const ENTITY_CHUNK: usize = 500;
+
 /// A planner, native or in the guest.
 enum Planner {
     Native(Box<core::SyncPlanner>),
@@ -31,7 +34,11 @@ enum Polled {
         until_ms: Option<u64>,
     },
     Done {
+        /// Empty from the guest, which says how many there are instead (`entityCount`).
+        #[serde(default)]
         entities: Vec<core::Entity>,
+        #[serde(default, rename = "entityCount")]
+        entity_count: usize,
         #[serde(default)]
         outputs: BTreeMap<String, Vec<core::tfe::Output>>,
         stats: Value,
@@ -48,7 +55,8 @@ impl Planner {
             return Ok(Planner::Native(Box::new(core::SyncPlanner::new(config)?)));
         }
         let mut guest = Box::new(Guest::new()?);
-        let handle = guest.planner_new(&config.to_string())?.map_err(|e| anyhow!(e))?;
+        let args = serde_json::to_vec(&[config])?;
+        let handle = serde_json::from_str(&guest.call_operation("plannerNew", &args, &[])?.map_err(|e| anyhow!(e))?)?;
         Ok(Planner::Wasm { guest, handle })
     }
 
@@ -59,13 +67,31 @@ impl Planner {
                 core::Output::Wait { until_ms } => Polled::Wait { until_ms },
                 core::Output::Done(snapshot) => {
                     let stats = serde_json::to_value(&snapshot.stats)?;
-                    Polled::Done { stats, entities: snapshot.entities, outputs: snapshot.outputs }
+                    Polled::Done {
+                        stats,
+                        entity_count: snapshot.entities.len(),
+                        entities: snapshot.entities,
+                        outputs: snapshot.outputs,
+                    }
                 }
                 core::Output::Failed { error, .. } => Polled::Failed { error },
             }),
+            // The operations the Node shim calls, the same way: a `done` output says how many
+            // entities its snapshot has, and they are read in chunks (the guest keeps them, and
+            // frees them with the planner, so no one result holds the whole organization).
             Planner::Wasm { guest, handle } => {
-                let text = guest.planner_poll(*handle, now_ms)?.map_err(|e| anyhow!(e))?;
-                Ok(serde_json::from_str(&text)?)
+                let args = serde_json::to_vec(&(*handle, now_ms))?;
+                let text = guest.call_operation("plannerPoll", &args, &[])?.map_err(|e| anyhow!(e))?;
+                let mut polled: Polled = serde_json::from_str(&text)?;
+                if let Polled::Done { entities, entity_count, .. } = &mut polled {
+                    entities.reserve(*entity_count);
+                    for start in (0..*entity_count).step_by(ENTITY_CHUNK) {
+                        let args = serde_json::to_vec(&(*handle, start, ENTITY_CHUNK))?;
+                        let chunk = guest.call_operation("plannerEntities", &args, &[])?.map_err(|e| anyhow!(e))?;
+                        entities.extend(serde_json::from_str::<Vec<core::Entity>>(&chunk)?);
+                    }
+                }
+                Ok(polled)
             }
         }
     }
@@ -91,7 +117,7 @@ impl Drop for Planner {
     /// Frees the guest's planner; a failure here can only mean the guest already trapped.
     fn drop(&mut self) {
         if let Planner::Wasm { guest, handle } = self {
-            let _ = guest.planner_drop(*handle);
+            let _ = guest.call_operation("plannerFree", format!("[{handle}]").as_bytes(), &[]);
         }
     }
 }
@@ -106,6 +132,10 @@ pub struct SyncOutcome {
     pub stats: Value,
     /// Wall time.
     pub elapsed: Duration,
+    /// From the last answer handed to the planner to the snapshot in the host's hands: the end of
+    /// the sync that no pacing wait hides (the last page mapped, names made unique, entities sorted
+    /// and, from the guest, serialized and read back).
+    pub tail: Duration,
 }
 
 /// Runs one sync of `config` (the core's `SyncConfig` as JSON) with `token`. Requests run
@@ -120,6 +150,7 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
     let progress = progress_bar();
     // Dropped on return: whatever is still in flight then is abandoned, as the planner allows.
     let mut in_flight = tokio::task::JoinSet::new();
+    let mut last_answer = start;
     loop {
         match planner.poll(now())? {
             Polled::Request(request) => {
@@ -136,14 +167,21 @@ pub async fn run(config: Value, token: &str, native: bool) -> Result<SyncOutcome
                     Some(answered) = in_flight.join_next() => {
                         let (request, input) = answered?;
                         report(&progress, &request, &input);
+                        last_answer = Instant::now();
                         planner.input(input, now())?;
                     }
                     () = tokio::time::sleep(wait), if until_ms.is_some() => {}
                 }
             }
-            Polled::Done { entities, outputs, stats } => {
+            Polled::Done { entities, outputs, stats, .. } => {
                 progress.finish_and_clear();
-                return Ok(SyncOutcome { entities, outputs, stats, elapsed: start.elapsed() });
+                return Ok(SyncOutcome {
+                    entities,
+                    outputs,
+                    stats,
+                    elapsed: start.elapsed(),
+                    tail: last_answer.elapsed(),
+                });
             }
             Polled::Failed { error } => {
                 progress.finish_and_clear();

@@ -1,7 +1,7 @@
 //! The contract between the core and every host: one core module, loaded as it is by wasmtime
 //! (`crates/host/src/guest.rs`) and by Node (`js-shim/src/core.js`). ABI version: see [`tc_abi_version`].
 //!
-//! # The ABI (version 1)
+//! # The ABI (version 2: the wasmtime host drives the planner through `tc_call`, as Node does)
 //!
 //! Memory: the module exports `memory` (capped at 1 GiB by the build) and `tc_alloc(len) -> ptr`;
 //! the host writes its input there. Every operation takes its input buffers back and frees them.
@@ -21,8 +21,10 @@
 //!   that is a body (a notification's bytes, a TFE response body, a document's text): it is sent
 //!   as `null` in `args` and as bytes beside them, so that large bodies are neither escaped nor
 //!   unescaped. This is what Node uses. The name `operations` answers the list of names.
-//! - `tc_map`, `tc_notification_verify`, `tc_notification_parse`, `tc_planner_*`: the operations
-//!   the wasmtime host calls directly, each with `(ptr, len)` of its JSON input.
+//!   The wasmtime host drives the sync planner through the same operations (`plannerNew`,
+//!   `plannerPoll`, `plannerEntities`, `plannerInput`, `plannerFree`).
+//! - `tc_map`, `tc_notification_verify`, `tc_notification_parse`: the operations the wasmtime
+//!   host calls directly, each with `(ptr, len)` of its JSON input.
 //!
 //! # Adding a function
 //!
@@ -40,7 +42,7 @@ use serde::Serialize;
 use tfe_catalog_core as core;
 
 /// The ABI version; bumped on any incompatible change of the exports or of an operation.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 thread_local! {
     static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -99,8 +101,8 @@ macro_rules! op {
 
 /// Every operation Node calls, by the name it exports.
 pub const OPERATIONS: &[(&str, Operation)] = &[
-    ("abiVersion", op!(| | json(&ABI_VERSION))),
-    ("constants", op!(| | json(&core::catalog::constants()))),
+    ("abiVersion", op!(|| json(&ABI_VERSION))),
+    ("constants", op!(|| json(&core::catalog::constants()))),
     ("mapDocuments", op!(|request: core::MapRequest| core::map_request(&request).map_err(err).and_then(text))),
     ("serviceSelectors", op!(|entity: core::service::AnnotatedEntity| json(&core::service::selectors(&entity)))),
     ("statusSelectors", op!(|entity: core::service::AnnotatedEntity| json(&core::service::status_selectors(&entity)))),
@@ -110,10 +112,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
             &core::service::relations(&entity, &resolved)
         )),
     ),
-    (
-        "parseNotification",
-        op!(body | _body: () | json(&core::notification::parse_notification(&body).map_err(err)?)),
-    ),
+    ("parseNotification", op!(body | _body: () | json(&core::notification::parse_notification(&body).map_err(err)?))),
     (
         "recordFromDocument",
         op!(|text: String, context: core::run::RunContext| json(
@@ -128,20 +127,25 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "needsFetch",
-        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(&core::run::needs_fetch(record.as_ref(), now_ms as u64))),
+        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(&core::run::needs_fetch(
+            record.as_ref(),
+            now_ms as u64
+        ))),
     ),
     (
         "needsStatusFetch",
-        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(
-            &core::run::needs_status_fetch(record.as_ref(), now_ms as u64)
-        )),
+        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(&core::run::needs_status_fetch(
+            record.as_ref(),
+            now_ms as u64
+        ))),
     ),
     ("statusView", op!(|record: core::run::RunRecord| json(&core::run::status_view(&record)))),
     (
         "globallogicRuns",
-        op!(|workspaces: Vec<core::globallogic::WorkspaceRuns>, base_url: String| json(
-            &core::globallogic::runs_of(&workspaces, &base_url)
-        )),
+        op!(|workspaces: Vec<core::globallogic::WorkspaceRuns>, base_url: String| json(&core::globallogic::runs_of(
+            &workspaces,
+            &base_url
+        ))),
     ),
     (
         "recordSyncOutcome",
@@ -153,12 +157,16 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("globallogicAssessment", op!(|entity: core::Entity| json(&core::globallogic::assessment(&entity)))),
     (
         "workspaceStateStatus",
-        op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(
-            &core::run::state_status(&state, record.as_ref())
-        )),
+        op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(&core::run::state_status(
+            &state,
+            record.as_ref()
+        ))),
     ),
     ("serviceOutputLinks", op!(|workspace: core::Entity| json(&core::service::output_links(&workspace)))),
-    ("runIncludes", op!(| | json(&serde_json::json!({"run": core::run::RUN_INCLUDE, "runList": core::run::RUN_LIST_INCLUDE})))),
+    (
+        "runIncludes",
+        op!(|| json(&serde_json::json!({"run": core::run::RUN_INCLUDE, "runList": core::run::RUN_LIST_INCLUDE}))),
+    ),
     // Webhooks and what the plugin trusts (tokens, hosts, the request budget).
     (
         "receiveNotification",
@@ -187,14 +195,17 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "planLogLimits",
-        op!(| | {
+        op!(|| {
             let max = core::plan_log::MAX_LOG_BYTES;
             json(&serde_json::json!({ "maxBytes": max, "cutNote": core::plan_log::cut_note(max) }))
         }),
     ),
     (
         "budgetReserve",
-        op!(|state: Option<core::budget::BudgetState>, config: Option<core::budget::BudgetConfig>, now_ms: f64, class: core::budget::Class| {
+        op!(|state: Option<core::budget::BudgetState>,
+             config: Option<core::budget::BudgetConfig>,
+             now_ms: f64,
+             class: core::budget::Class| {
             let (mut state, config) = (state.unwrap_or_default(), config.unwrap_or_default());
             let decision = core::budget::reserve(&mut state, &config, now_ms as u64, class);
             json(&serde_json::json!({ "state": state, "decision": decision }))
@@ -202,7 +213,12 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "budgetObserve",
-        op!(|state: Option<core::budget::BudgetState>, config: Option<core::budget::BudgetConfig>, now_ms: f64, status: u16, headers: Vec<(String, String)>, attempt: u32| {
+        op!(|state: Option<core::budget::BudgetState>,
+             config: Option<core::budget::BudgetConfig>,
+             now_ms: f64,
+             status: u16,
+             headers: Vec<(String, String)>,
+             attempt: u32| {
             let (mut state, config) = (state.unwrap_or_default(), config.unwrap_or_default());
             let verdict = core::budget::observe(&mut state, &config, now_ms as u64, status, &headers, attempt);
             json(&serde_json::json!({ "state": state, "verdict": verdict }))
@@ -211,17 +227,18 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     // The one owner of state: facts merged by TFE's timestamps, entities rendered from the state.
     (
         "mergeWorkspace",
-        op!(|state: Option<core::state::WorkspaceState>, fact: core::state::Fact| json(
-            &core::state::merge(state.as_ref(), &fact)
-        )),
+        op!(|state: Option<core::state::WorkspaceState>, fact: core::state::Fact| json(&core::state::merge(
+            state.as_ref(),
+            &fact
+        ))),
     ),
     ("renderWorkspace", op!(|state: core::state::WorkspaceState| json(&core::state::render(&state)))),
     ("registryEntry", op!(|state: core::state::WorkspaceState| json(&core::state::registry_entry(&state)))),
     (
         "factFromNotification",
-        op!(|notification: core::notification::Notification| json(
-            &core::state::Fact::from_notification(&notification)
-        )),
+        op!(|notification: core::notification::Notification| json(&core::state::Fact::from_notification(
+            &notification
+        ))),
     ),
     ("factFromRecord", op!(|record: core::run::RunRecord| json(&core::state::Fact::from_record(&record)))),
     ("factFromRunUpdate", op!(|update: core::run::RunUpdate| json(&core::state::Fact::from_run_update(&update)))),
@@ -246,7 +263,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "historyPolicy",
-        op!(| | json(&serde_json::json!({
+        op!(|| json(&serde_json::json!({
             "historyLength": core::run::HISTORY_LENGTH,
             "runListIntervalMs": core::sync::run_list_interval_ms(),
         }))),
@@ -258,13 +275,12 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
             unit()
         }),
     ),
-    (
-        "selectorRefreshKey",
-        op!(|selector: core::service::WorkspaceSelector| json(&selector.refresh_key())),
-    ),
+    ("selectorRefreshKey", op!(|selector: core::service::WorkspaceSelector| json(&selector.refresh_key()))),
     (
         "entityIds",
-        op!(|entity: core::Entity| json(&serde_json::json!({ "tfeId": entity.tfe_id(), "workspaceId": entity.workspace_id() }))),
+        op!(|entity: core::Entity| json(
+            &serde_json::json!({ "tfeId": entity.tfe_id(), "workspaceId": entity.workspace_id() })
+        )),
     ),
     (
         "serviceInfrastructure",
@@ -289,11 +305,16 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "alertsFor",
-        op!(|settings: core::alert::AlertSettings, merged: core::alert::Merged| json(&core::alert::alerts(&settings, &merged))),
+        op!(|settings: core::alert::AlertSettings, merged: core::alert::Merged| json(&core::alert::alerts(
+            &settings, &merged
+        ))),
     ),
     (
         "alertRecipients",
-        op!(|owner: String, dependents: Vec<core::alert::Dependent>| json(&core::alert::recipients(&owner, &dependents))),
+        op!(|owner: String, dependents: Vec<core::alert::Dependent>| json(&core::alert::recipients(
+            &owner,
+            &dependents
+        ))),
     ),
     // A mapping fed one document at a time (the host's `map` of a dump): `mapBegin(options, format)`
     // gives a handle, `mapAdd(handle, name, text)` folds a document in, `mapFinish(handle)` answers
@@ -332,7 +353,10 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("plannerNew", op!(|config: core::SyncConfig| json(&new_planner(config)?))),
     (
         "plannerPoll",
-        op!(|handle: u32, now_ms: f64| poll_keeping_entities(handle, with_planner(handle, |p| p.poll_output(now_ms as u64))?)),
+        op!(|handle: u32, now_ms: f64| poll_keeping_entities(
+            handle,
+            with_planner(handle, |p| p.poll_output(now_ms as u64))?
+        )),
     ),
     // A `done` snapshot's entities, `count` from `start`: they stay here after `plannerPoll`
     // (which says how many there are), so that no single result holds the whole organization.
@@ -371,7 +395,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     // Test only: traps (a Rust panic is a wasm `unreachable`), so that tests can prove a trap fails
     // one call and the next call runs on a fresh instance.
-    ("__trapForTests", op!(| | panic!("trap requested by a test"))),
+    ("__trapForTests", op!(|| panic!("trap requested by a test"))),
 ];
 
 /// An organization's webhook settings as the plugin passes them: its token, and whether unsigned
@@ -431,14 +455,21 @@ fn new_planner(config: core::SyncConfig) -> Result<u32, String> {
 }
 
 /// A planner's output as JSON; a `done` snapshot without its entities, which stay for
-/// `plannerEntities`, and with `entityCount`.
+/// `plannerEntities`, and with `entityCount`. Serialized straight to text: a `Value` tree of the
+/// snapshot's outputs would cost many times their size in memory, while the entities are held.
 fn poll_keeping_entities(handle: u32, output: core::Output) -> Result<Out, String> {
+    #[derive(serde::Serialize)]
+    struct Done<'a> {
+        #[serde(flatten)]
+        output: &'a core::Output,
+        #[serde(rename = "entityCount")]
+        entity_count: usize,
+    }
     let core::Output::Done(mut snapshot) = output else { return json(&output) };
     let entities = std::mem::take(&mut snapshot.entities);
-    let mut done = serde_json::to_value(core::Output::Done(snapshot)).map_err(|e| e.to_string())?;
-    done["entityCount"] = entities.len().into();
+    let text = json(&Done { entity_count: entities.len(), output: &core::Output::Done(snapshot) });
     SNAPSHOTS.with(|s| s.borrow_mut().insert(handle, entities));
-    json(&done)
+    text
 }
 
 fn with_planner<R>(handle: u32, f: impl FnOnce(&mut core::SyncPlanner) -> R) -> Result<R, String> {
@@ -520,11 +551,7 @@ pub extern "C" fn tc_call(
     respond(result)
 }
 
-fn with_json<T: serde::de::DeserializeOwned>(
-    ptr: *mut u8,
-    len: u32,
-    f: impl FnOnce(T) -> Result<Out, String>,
-) -> u32 {
+fn with_json<T: serde::de::DeserializeOwned>(ptr: *mut u8, len: u32, f: impl FnOnce(T) -> Result<Out, String>) -> u32 {
     // SAFETY: every exported operation documents that `(ptr, len)` comes from `tc_alloc`.
     let bytes = unsafe { take_input(ptr, len) };
     let input = serde_json::from_slice::<T>(&bytes).map_err(|e| format!("invalid input: {e}"));
@@ -564,32 +591,4 @@ pub extern "C" fn tc_notification_parse(ptr: *mut u8, len: u32) -> u32 {
             .map_err(err)
             .and_then(|n| serde_json::to_string_pretty(&n).map(Out::Json).map_err(err)),
     )
-}
-
-/// `SyncConfig` JSON → `{"handle": n}`.
-#[unsafe(no_mangle)]
-pub extern "C" fn tc_planner_new(ptr: *mut u8, len: u32) -> u32 {
-    with_json(ptr, len, |config: core::SyncConfig| {
-        new_planner(config).map(|handle| Out::Json(format!("{{\"handle\":{handle}}}")))
-    })
-}
-
-/// The planner's next output as JSON.
-#[unsafe(no_mangle)]
-pub extern "C" fn tc_planner_poll(handle: u32, now_ms: u64) -> u32 {
-    respond(with_planner(handle, |p| json(&p.poll_output(now_ms))).and_then(|r| r))
-}
-
-/// Hands an `Input` (JSON) to the planner.
-#[unsafe(no_mangle)]
-pub extern "C" fn tc_planner_input(handle: u32, ptr: *mut u8, len: u32, now_ms: u64) -> u32 {
-    with_json(ptr, len, |input: core::Input| {
-        with_planner(handle, |p| p.handle_input(input, now_ms)).map(|()| Out::Text(String::new()))
-    })
-}
-
-/// Frees a planner.
-#[unsafe(no_mangle)]
-pub extern "C" fn tc_planner_drop(handle: u32) {
-    PLANNERS.with(|p| p.borrow_mut().remove(&handle));
 }

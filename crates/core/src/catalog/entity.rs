@@ -1,6 +1,7 @@
 //! The Backstage entity shape the core emits. Field order is fixed and annotations are sorted, so
 //! that the JSON is byte-identical on every runtime.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,10 @@ pub struct Entity {
     pub spec: Spec,
 }
 
+/// `metadata.annotations`: keys are mostly the plugin's own constants, borrowed rather than
+/// copied into every entity (an organization's entities hold hundreds of thousands of them).
+pub type Annotations = BTreeMap<Cow<'static, str>, String>;
+
 /// `metadata` of an entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
@@ -38,25 +43,25 @@ pub struct Metadata {
     pub tags: Vec<String>,
     /// Sorted by key.
     #[serde(default)]
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: Annotations,
     /// Links into TFE and the source repository.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
 }
 
-/// One `metadata.links[]` entry.
+/// One `metadata.links[]` entry. Titles, icons and types are mostly constants, borrowed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// Absolute URL.
     pub url: String,
     /// What the link shows.
-    pub title: String,
+    pub title: Cow<'static, str>,
     /// A Backstage system icon key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub icon: Option<Cow<'static, str>>,
     /// A machine-readable link type.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub link_type: Option<String>,
+    pub link_type: Option<Cow<'static, str>>,
 }
 
 /// `spec` of the kinds emitted here; each field is set only where its kind allows it.
@@ -88,11 +93,17 @@ impl Entity {
     /// The id of the TFE object this entity was made from (`ws-…`, `prj-…`, `mod-…`).
     pub fn tfe_id(&self) -> Option<&str> {
         use super::annotations as a;
-        [a::WORKSPACE_ID, a::PROJECT_ID, a::MODULE_ID].iter().find_map(|key| self.metadata.annotations.get(*key)).map(String::as_str)
+        [a::WORKSPACE_ID, a::PROJECT_ID, a::MODULE_ID]
+            .iter()
+            .find_map(|key| self.metadata.annotations.get(*key))
+            .map(String::as_str)
     }
 
     /// The workspace id, when this is a workspace's `Resource`.
     pub fn workspace_id(&self) -> Option<&str> {
-        (self.kind == "Resource").then(|| self.metadata.annotations.get(super::annotations::WORKSPACE_ID)).flatten().map(String::as_str)
+        (self.kind == "Resource")
+            .then(|| self.metadata.annotations.get(super::annotations::WORKSPACE_ID))
+            .flatten()
+            .map(String::as_str)
     }
 }

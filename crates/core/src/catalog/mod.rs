@@ -182,7 +182,10 @@ impl OrgContext {
             base_url: base_url.trim_end_matches('/').to_owned(),
             owner_tag_key: options.owner_tag_key.clone().unwrap_or_else(|| DEFAULT_OWNER_TAG_KEY.to_owned()),
             project_owners,
-            blueprint_tag_key: options.blueprint_tag_key.clone().unwrap_or_else(|| DEFAULT_BLUEPRINT_TAG_KEY.to_owned()),
+            blueprint_tag_key: options
+                .blueprint_tag_key
+                .clone()
+                .unwrap_or_else(|| DEFAULT_BLUEPRINT_TAG_KEY.to_owned()),
             previous_names: options.previous_names.clone(),
             output_links: options
                 .output_links
@@ -201,7 +204,7 @@ pub fn map_documents(documents: &[SourceDocument], options: &MapOptions) -> Resu
     for d in documents {
         collected.add(&d.name, &parse_document(&d.name, &d.text)?)?;
     }
-    map_collected(&collected, options)
+    map_collected(collected, options)
 }
 
 /// Everything an organization's documents hold, keyed by TFE id (so that a page read twice, or
@@ -336,11 +339,12 @@ pub fn map_parsed<'a>(
     documents: impl IntoIterator<Item = (&'a str, &'a Document)>,
     options: &MapOptions,
 ) -> Result<Vec<Entity>, MapError> {
-    map_collected(&collect(documents)?, options)
+    map_collected(collect(documents)?, options)
 }
 
-/// Maps what was collected.
-pub fn map_collected(c: &Collected, options: &MapOptions) -> Result<Vec<Entity>, MapError> {
+/// Maps what was collected, consuming it: each workspace and its run move into its entity's
+/// mapping rather than being copied.
+pub fn map_collected(mut c: Collected, options: &MapOptions) -> Result<Vec<Entity>, MapError> {
     if c.workspaces.is_empty() && c.projects.is_empty() && c.modules.is_empty() {
         return Ok(Vec::new());
     }
@@ -351,20 +355,9 @@ pub fn map_collected(c: &Collected, options: &MapOptions) -> Result<Vec<Entity>,
         .chain(c.projects.values().map(|p| &p.organization))
         .chain(c.modules.values().map(|m| &m.organization));
     let organization = resolve_organization(options, orgs)?;
-    let linker = Linker::new(c, OrgContext::new(&organization, options)?);
-    let resources = c
-        .workspaces
-        .values()
-        .map(|ws| {
-            let mut ws = ws.clone();
-            c.attach_included(&mut ws);
-            let mut run = ws.current_run_id.as_ref().and_then(|id| c.runs.get(id)).cloned();
-            if let Some(run) = &mut run {
-                run.trigger = c.trigger_of(run);
-            }
-            linker.workspace_entity(&ws, run.as_ref())
-        })
-        .collect();
+    let linker = Linker::new(&c, OrgContext::new(&organization, options)?);
+    let resources =
+        c.take_workspaces().into_iter().map(|(ws, run)| linker.workspace_entity(&ws, run.as_ref())).collect();
     Ok(linker.finish(resources))
 }
 
@@ -452,9 +445,8 @@ impl Linker {
         let mut templates = self.templates;
         upgrade::annotate_templates(&mut templates, &resources);
         let mut entities: Vec<Entity> = self.systems.into_iter().chain(templates).chain(resources).collect();
-        entities.sort_by(|a, b| {
-            (a.kind.as_str(), a.metadata.name.to_lowercase()).cmp(&(b.kind.as_str(), b.metadata.name.to_lowercase()))
-        });
+        // Each key built once (lowercasing allocates), not twice per comparison.
+        entities.sort_by_cached_key(|e| (e.kind.clone(), e.metadata.name.to_lowercase()));
         entities
     }
 }
@@ -506,7 +498,8 @@ fn resolve_organization<'a>(
 fn disambiguate(entities: &mut [Entity], previous: &BTreeMap<String, String>) {
     let id_of = |e: &Entity| e.tfe_id().unwrap_or_default().to_owned();
     let mut order: Vec<usize> = (0..entities.len()).collect();
-    order.sort_by_key(|&i| id_of(&entities[i]));
+    // Compared by reference: a key built per comparison would allocate n·log n strings.
+    order.sort_by(|&i, &j| entities[i].tfe_id().unwrap_or_default().cmp(entities[j].tfe_id().unwrap_or_default()));
     let mut taken: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
     let key = |e: &Entity, name: &str| (e.kind.clone(), name.to_lowercase());
     let mut named = vec![false; entities.len()];

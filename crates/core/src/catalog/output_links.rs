@@ -33,9 +33,9 @@ pub fn links(outputs: &[Output], patterns: &[String]) -> Vec<Link> {
             let title = o.name.strip_prefix(TITLED_PREFIX).filter(|t| !t.is_empty()).unwrap_or(&o.name);
             Some(Link {
                 url: url.to_owned(),
-                title: title.to_owned(),
+                title: title.to_owned().into(),
                 icon: None,
-                link_type: Some(OUTPUT_LINK_TYPE.to_owned()),
+                link_type: Some(OUTPUT_LINK_TYPE.into()),
             })
         })
         .take(MAX_OUTPUT_LINKS)
@@ -62,7 +62,8 @@ mod tests {
             output("url", "https://secret.example.com".into(), true),
             output("url", 42.into(), false),
         ];
-        let got: Vec<(String, String)> = links(&outputs, &defaults).into_iter().map(|l| (l.title, l.url)).collect();
+        let got: Vec<(String, String)> =
+            links(&outputs, &defaults).into_iter().map(|l| (l.title.into_owned(), l.url)).collect();
         assert_eq!(
             got,
             [

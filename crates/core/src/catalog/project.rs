@@ -22,12 +22,12 @@ pub fn project_entity(project: &Project, org: &OrgContext) -> Entity {
     let slug = naming::slug(&project.name);
     let name = if slug.is_empty() { naming::entity_name(&project.name) } else { naming::entity_name(&slug) };
     let annotations = BTreeMap::from([
-        (a::ORGANIZATION.to_owned(), org.organization.clone()),
-        (a::PROJECT_ID.to_owned(), project.id.clone()),
-        (a::PROJECT_NAME.to_owned(), project.name.clone()),
-        (a::MANAGED_BY_LOCATION.to_owned(), format!("url:{url}")),
-        (a::MANAGED_BY_ORIGIN_LOCATION.to_owned(), format!("url:{url}")),
-        (a::VIEW_URL.to_owned(), url.clone()),
+        (a::ORGANIZATION.into(), org.organization.clone()),
+        (a::PROJECT_ID.into(), project.id.clone()),
+        (a::PROJECT_NAME.into(), project.name.clone()),
+        (a::MANAGED_BY_LOCATION.into(), format!("url:{url}")),
+        (a::MANAGED_BY_ORIGIN_LOCATION.into(), format!("url:{url}")),
+        (a::VIEW_URL.into(), url.clone()),
     ]);
     Entity {
         api_version: "backstage.io/v1alpha1".to_owned(),
@@ -41,9 +41,9 @@ pub fn project_entity(project: &Project, org: &OrgContext) -> Entity {
             annotations,
             links: vec![Link {
                 url,
-                title: "Terraform project".to_owned(),
-                icon: Some("dashboard".to_owned()),
-                link_type: Some("terraform-project".to_owned()),
+                title: "Terraform project".into(),
+                icon: Some("dashboard".into()),
+                link_type: Some("terraform-project".into()),
             }],
         },
         spec: Spec {

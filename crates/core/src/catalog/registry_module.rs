@@ -34,8 +34,8 @@ pub fn module_entity(m: &RegistryModule, details: Option<&ModuleDetails>, org: &
     let url = module_url(m, org);
     let version = m.latest_usable_version();
     let mut annotations = BTreeMap::new();
-    let mut put = |k: &str, v: &str| {
-        annotations.insert(k.to_owned(), v.to_owned());
+    let mut put = |k: &'static str, v: &str| {
+        annotations.insert(k.into(), v.to_owned());
     };
     put(a::TEMPLATE, "true");
     put(a::ORGANIZATION, &org.organization);
@@ -56,9 +56,9 @@ pub fn module_entity(m: &RegistryModule, details: Option<&ModuleDetails>, org: &
     }
     let mut links = vec![Link {
         url: url.clone(),
-        title: "Terraform registry".to_owned(),
-        icon: Some("catalog".to_owned()),
-        link_type: Some("terraform-module".to_owned()),
+        title: "Terraform registry".into(),
+        icon: Some("catalog".into()),
+        link_type: Some("terraform-module".into()),
     }];
     if let Some(repo) =
         m.vcs_repo.as_ref().and_then(|r| r.repository_http_url.as_ref()).filter(|u| crate::origin::is_web_url(u))
@@ -66,9 +66,9 @@ pub fn module_entity(m: &RegistryModule, details: Option<&ModuleDetails>, org: &
         put(a::SOURCE_LOCATION, &format!("url:{}/", repo.trim_end_matches('/')));
         links.push(Link {
             url: repo.clone(),
-            title: "Source repository".to_owned(),
-            icon: Some("github".to_owned()).filter(|_| repo.contains("github")),
-            link_type: Some("source".to_owned()),
+            title: "Source repository".into(),
+            icon: Some("github".into()).filter(|_| repo.contains("github")),
+            link_type: Some("source".into()),
         });
     }
     if let Some(identifier) = m.vcs_repo.as_ref().and_then(|r| r.identifier.as_ref()) {

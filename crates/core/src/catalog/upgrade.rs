@@ -78,9 +78,9 @@ pub fn annotate_instance(instance: &mut Entity, versions: &[(String, String)]) {
     let Some(upgrade) = upgrade(ann.get(a::BLUEPRINT_VERSION).map(String::as_str), versions) else {
         return;
     };
-    ann.insert(a::BLUEPRINT_LATEST_VERSION.to_owned(), upgrade.latest);
+    ann.insert(a::BLUEPRINT_LATEST_VERSION.into(), upgrade.latest);
     if let Some(outdated) = upgrade.outdated {
-        ann.insert(a::BLUEPRINT_OUTDATED.to_owned(), outdated.to_string());
+        ann.insert(a::BLUEPRINT_OUTDATED.into(), outdated.to_string());
     }
 }
 
@@ -97,7 +97,7 @@ pub fn annotate_templates(templates: &mut [Entity], instances: &[Entity]) {
     for template in templates.iter_mut() {
         let ann = &mut template.metadata.annotations;
         let count = ann.get(a::MODULE_PATH).and_then(|p| behind.get(p.as_str())).copied().unwrap_or(0);
-        ann.insert(a::BLUEPRINT_INSTANCES_BEHIND.to_owned(), count.to_string());
+        ann.insert(a::BLUEPRINT_INSTANCES_BEHIND.into(), count.to_string());
     }
 }
 

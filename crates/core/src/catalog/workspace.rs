@@ -37,8 +37,8 @@ pub struct Blueprint {
 pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLinks, org: &OrgContext) -> Entity {
     let ws_url = workspace_url(ws, org);
     let mut annotations = BTreeMap::new();
-    let mut put = |k: &str, v: &str| {
-        annotations.insert(k.to_owned(), v.to_owned());
+    let mut put = |k: &'static str, v: &str| {
+        annotations.insert(k.into(), v.to_owned());
     };
     put(a::ORGANIZATION, &org.organization);
     put(a::WORKSPACE_ID, &ws.id);
@@ -70,9 +70,9 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
     let ws_links = links;
     let mut links = vec![Link {
         url: ws_url.clone(),
-        title: "Terraform workspace".to_owned(),
-        icon: Some("dashboard".to_owned()),
-        link_type: Some("terraform-workspace".to_owned()),
+        title: "Terraform workspace".into(),
+        icon: Some("dashboard".into()),
+        link_type: Some("terraform-workspace".into()),
     }];
     if let Some(repo) = &ws.vcs_repo {
         if let Some(identifier) = &repo.identifier {
@@ -85,9 +85,9 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
             put(a::SOURCE_LOCATION, &source_location(url, repo, ws.working_directory.as_deref()));
             links.push(Link {
                 url: url.clone(),
-                title: "Source repository".to_owned(),
-                icon: Some("github".to_owned()).filter(|_| url.contains("github")),
-                link_type: Some("source".to_owned()),
+                title: "Source repository".into(),
+                icon: Some("github".into()).filter(|_| url.contains("github")),
+                link_type: Some("source".into()),
             });
         }
     }
@@ -95,9 +95,9 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
         put(a::RUN_ID, run_id);
         links.push(Link {
             url: format!("{ws_url}/runs/{run_id}"),
-            title: "Current Terraform run".to_owned(),
-            icon: Some("dashboard".to_owned()),
-            link_type: Some("terraform-run".to_owned()),
+            title: "Current Terraform run".into(),
+            icon: Some("dashboard".into()),
+            link_type: Some("terraform-run".into()),
         });
     }
     links.extend(super::output_links::links(ws.outputs.as_deref().unwrap_or_default(), &org.output_links));
@@ -139,7 +139,7 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
 
 /// The listing's facts about the workspace that cost nothing to show: size, lock, last change,
 /// assessments, and how many outputs its state has.
-fn put_workspace_facts(put: &mut impl FnMut(&str, &str), ws: &Workspace) {
+fn put_workspace_facts(put: &mut impl FnMut(&'static str, &str), ws: &Workspace) {
     if let Some(count) = ws.resource_count {
         put(a::RESOURCE_COUNT, &count.to_string());
     }
@@ -162,7 +162,7 @@ fn put_workspace_facts(put: &mut impl FnMut(&str, &str), ws: &Workspace) {
 }
 
 /// Who and what triggered the current run, as annotations (what the catalog can filter on).
-pub fn put_trigger(put: &mut impl FnMut(&str, &str), trigger: &crate::tfe::Trigger) {
+pub fn put_trigger(put: &mut impl FnMut(&'static str, &str), trigger: &crate::tfe::Trigger) {
     for (key, value) in [
         (a::RUN_TRIGGERED_BY, trigger.by.clone()),
         (a::RUN_COMMIT_SHA, trigger.commit_sha.clone()),

@@ -89,7 +89,7 @@ pub struct WorkspaceFacts {
 }
 
 impl WorkspaceFacts {
-    fn of(ann: &BTreeMap<String, String>) -> Self {
+    fn of(ann: &crate::catalog::entity::Annotations) -> Self {
         let flag = |key: &str| ann.get(key).map(|v| v == "true");
         WorkspaceFacts {
             resource_count: ann.get(a::RESOURCE_COUNT).and_then(|v| v.parse().ok()),

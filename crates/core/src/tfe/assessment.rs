@@ -55,10 +55,22 @@ mod tests {
         assert_eq!(drifted.state, "drifted");
         assert_eq!((drifted.resources_drifted, drifted.checks_unknown), (Some(3), Some(2)));
         assert_eq!(drifted.assessed_at.as_deref(), Some("2026-11-20T10:00:00Z"));
-        let checks = drift_from_document("a", &doc(r#"{"drifted":false,"succeeded":true,"checks-failed":1,"checks-errored":1}"#));
+        let checks = drift_from_document(
+            "a",
+            &doc(r#"{"drifted":false,"succeeded":true,"checks-failed":1,"checks-errored":1}"#),
+        );
         assert_eq!(checks.unwrap().unwrap().state, "checks-failed");
-        assert_eq!(drift_from_document("a", &doc(r#"{"succeeded":false,"error-msg":"boom"}"#)).unwrap().unwrap().state, "assessment-failed");
-        assert_eq!(drift_from_document("a", &doc(r#"{"drifted":false,"succeeded":true,"unknown-field":{}}"#)).unwrap().unwrap().state, "no-drift");
+        assert_eq!(
+            drift_from_document("a", &doc(r#"{"succeeded":false,"error-msg":"boom"}"#)).unwrap().unwrap().state,
+            "assessment-failed"
+        );
+        assert_eq!(
+            drift_from_document("a", &doc(r#"{"drifted":false,"succeeded":true,"unknown-field":{}}"#))
+                .unwrap()
+                .unwrap()
+                .state,
+            "no-drift"
+        );
         assert_eq!(drift_from_document("a", r#"{"data":[]}"#).unwrap(), None);
         assert!(drift_from_document("a", "nope").is_err());
     }

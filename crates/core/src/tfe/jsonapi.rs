@@ -164,7 +164,9 @@ pub fn parse_document(name: &str, text: &str) -> Result<Document, ParseError> {
         return Err(not_jsonapi("the top level is not an object"));
     };
     let Some(data) = root.data else {
-        if let Some(details) = root.other.as_ref().and_then(|other| super::ModuleDetails::from_json(&Value::Object(other.clone()))) {
+        if let Some(details) =
+            root.other.as_ref().and_then(|other| super::ModuleDetails::from_json(&Value::Object(other.clone())))
+        {
             return Ok(Document {
                 data: Vec::new(),
                 included: Vec::new(),

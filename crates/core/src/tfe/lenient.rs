@@ -372,7 +372,6 @@ impl<'de> Deserialize<'de> for StrMap {
     }
 }
 
-
 /// Declares a struct read from a JSON object, one field per key (the last occurrence of a key
 /// wins, as in `serde_json::Value`), skipping every other key; anything but an object reads as
 /// the default (all absent). The struct has one lifetime, of the input it borrows from.
@@ -505,8 +504,8 @@ mod tests {
 
     #[test]
     fn wrong_types_read_as_absent() {
-        let p: Probe = serde_json::from_str(r#"{"s":1,"b":"true","f":"true","n":-1,"l":{},"m":[1],"r":{"data":[]}}"#)
-            .unwrap();
+        let p: Probe =
+            serde_json::from_str(r#"{"s":1,"b":"true","f":"true","n":-1,"l":{},"m":[1],"r":{"data":[]}}"#).unwrap();
         assert_eq!(p.s.get(), None);
         assert_eq!(p.b.0, None);
         assert_eq!(p.f.0, Some(true));
@@ -517,7 +516,8 @@ mod tests {
 
     #[test]
     fn strings_borrow_unless_escaped_and_last_key_wins() {
-        let text = r#"{"s":"a","s":"b\n","l":["x",2,"y"],"m":{"a":"1","b":2},"r":{"data":{"id":"x"}},"other":{"deep":[1]}}"#;
+        let text =
+            r#"{"s":"a","s":"b\n","l":["x",2,"y"],"m":{"a":"1","b":2},"r":{"data":{"id":"x"}},"other":{"deep":[1]}}"#;
         let p: Probe = serde_json::from_str(text).unwrap();
         assert_eq!(p.s.get(), Some("b\n"));
         assert!(matches!(p.s.0, Some(Cow::Owned(_))));
