@@ -23,7 +23,8 @@ const MAX_RESPONSE_BYTES = core.constants().limits.maxResponseBytes;
  */
 async function perform(request, token, maxBytes = MAX_RESPONSE_BYTES) {
   try {
-    const res = await tfe.apiGet(request.url, token, { kind: 'sync', headers: Object.fromEntries(request.headers), maxBytes });
+    // The body stays bytes: the core reads UTF-8 itself, so it is neither decoded nor re-encoded here.
+    const res = await tfe.apiGet(request.url, token, { kind: 'sync', headers: Object.fromEntries(request.headers), maxBytes, raw: true });
     return { type: 'response', id: request.id, ...res };
   } catch (e) {
     // The client's errors are redacted: never the token, never a query string.

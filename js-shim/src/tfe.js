@@ -106,9 +106,10 @@ const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
 /**
  * A GET to the TFE API with `token`, paced by the token's budget. `kind` is `sync` (the
  * planner handles 429s itself) or `onDemand` (a 429 is retried once, after the reset; a budget
- * with too many reads waiting refuses with 503). Resolves `{status, headers, body}` (body: text).
+ * with too many reads waiting refuses with 503). Resolves `{status, headers, body}` (body: text,
+ * or with `raw` the bytes as read, which the sync hands to the core without decoding them).
  */
-async function apiGet(url, token, { kind = 'onDemand', headers = {}, maxBytes = DEFAULT_MAX_RESPONSE_BYTES, timeoutMs = 60_000 } = {}) {
+async function apiGet(url, token, { kind = 'onDemand', headers = {}, maxBytes = DEFAULT_MAX_RESPONSE_BYTES, timeoutMs = 60_000, raw = false } = {}) {
   const budget = budgetOf(token);
   const what = `GET ${shown(url)}`;
   for (let attempt = 1; ; attempt++) {
@@ -132,7 +133,7 @@ async function apiGet(url, token, { kind = 'onDemand', headers = {}, maxBytes = 
       continue;
     }
     const { bytes } = await readBody(res, maxBytes, { what, secrets: [token] });
-    return { status: res.status, headers: pairs, body: bytes.toString('utf8') };
+    return { status: res.status, headers: pairs, body: raw ? bytes : bytes.toString('utf8') };
   }
 }
 

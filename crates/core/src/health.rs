@@ -60,22 +60,39 @@ pub struct Health {
     pub blueprint_upgrades: Vec<BlueprintUpgrade>,
 }
 
+/// Annotations however they are held: a mapped entity's, or those of an entity read back from the
+/// catalog as JSON.
+pub trait Annotated {
+    /// The value of annotation `key`.
+    fn annotation(&self, key: &str) -> Option<&str>;
+}
+
+impl Annotated for BTreeMap<String, String> {
+    fn annotation(&self, key: &str) -> Option<&str> {
+        self.get(key).map(String::as_str)
+    }
+}
+
+impl Annotated for crate::catalog::entity::Annotations {
+    fn annotation(&self, key: &str) -> Option<&str> {
+        self.get(key).map(String::as_str)
+    }
+}
+
 /// The health of workspaces, given their entities' annotations (as rendered from the plugin's
 /// state).
-pub fn health<'a, K: std::borrow::Borrow<str> + Ord + 'a>(
-    workspaces: impl IntoIterator<Item = &'a BTreeMap<K, String>>,
-) -> Health {
+pub fn health<'a, A: Annotated + 'a>(workspaces: impl IntoIterator<Item = &'a A>) -> Health {
     let mut health = Health::default();
     for ann in workspaces {
-        let bucket = ann.get(a::RUN_STATUS_BUCKET).map(|b| StatusBucket::from_str_lossy(b));
+        let bucket = ann.annotation(a::RUN_STATUS_BUCKET).map(StatusBucket::from_str_lossy);
         if let Some(bucket) = bucket.filter(|b| health.bucket.is_none_or(|worst| severity(*b) > severity(worst))) {
             health.bucket = Some(bucket);
         }
-        if let Some(state) = ann.get(a::DRIFT_STATE) {
+        if let Some(state) = ann.annotation(a::DRIFT_STATE) {
             health.drifted = Some(health.drifted == Some(true) || state == "drifted");
         }
-        if ann.get(a::BLUEPRINT_OUTDATED).map(String::as_str) == Some("true") {
-            let get = |key: &str| ann.get(key).cloned().unwrap_or_default();
+        if ann.annotation(a::BLUEPRINT_OUTDATED) == Some("true") {
+            let get = |key: &str| ann.annotation(key).unwrap_or_default().to_owned();
             health.blueprint_upgrades.push(BlueprintUpgrade {
                 workspace: get(a::WORKSPACE_NAME),
                 path: get(a::BLUEPRINT),
@@ -241,8 +258,8 @@ mod tests {
             ws("b", &[(a::RUN_STATUS_BUCKET, "failure"), (a::DRIFT_STATE, "drifted")]),
         ];
         let out = with_system_health(model, &workspaces.iter().map(view).collect::<Vec<_>>());
-        assert_eq!(out[0].metadata.annotations[a::HEALTH], "failure");
-        assert_eq!(out[0].metadata.annotations[a::DRIFTED], "true");
+        assert_eq!(out[0].metadata.annotations.get(a::HEALTH).unwrap(), "failure");
+        assert_eq!(out[0].metadata.annotations.get(a::DRIFTED).unwrap(), "true");
         assert!(!out[1].metadata.annotations.contains_key(a::HEALTH), "a System without runs has no health");
         assert!(out[2].metadata.annotations.is_empty(), "templates are left alone");
     }

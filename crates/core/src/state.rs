@@ -493,10 +493,10 @@ mod tests {
         let older = synced(Some(("run-1", "planning", "2026-11-20T10:00:00Z", "2026-11-20T10:00:05Z")));
         assert_eq!(merge(Some(&s), &Fact::Synced { entity: Box::new(older), outputs: None }), None, "nothing changes");
         let e = render(&s);
-        assert_eq!(e.metadata.annotations[a::RUN_STATUS], "errored");
-        assert_eq!(e.metadata.annotations[a::RUN_STATUS_BUCKET], "failure");
-        assert_eq!(e.metadata.annotations[a::DRIFT_STATE], "drifted");
-        assert_eq!(e.metadata.annotations[a::DRIFT_CHECKS_UNKNOWN], "1");
+        assert_eq!(e.metadata.annotations.get(a::RUN_STATUS).unwrap(), "errored");
+        assert_eq!(e.metadata.annotations.get(a::RUN_STATUS_BUCKET).unwrap(), "failure");
+        assert_eq!(e.metadata.annotations.get(a::DRIFT_STATE).unwrap(), "drifted");
+        assert_eq!(e.metadata.annotations.get(a::DRIFT_CHECKS_UNKNOWN).unwrap(), "1");
     }
 
     #[test]
@@ -559,7 +559,7 @@ mod tests {
             Fact::Run { run: facts, plan_only: false }
         };
         let s = merge(Some(&s), &with("run-1", "octocat")).unwrap();
-        assert_eq!(render(&s).metadata.annotations[a::RUN_TRIGGERED_BY], "octocat");
+        assert_eq!(render(&s).metadata.annotations.get(a::RUN_TRIGGERED_BY).unwrap(), "octocat");
         // The same run read again, with nothing newer but no trigger: the trigger stays.
         let again = run("run-1", "applied", "2026-11-20T10:00:00Z", Some("2026-11-20T10:09:00Z"));
         assert_eq!(merge(Some(&s), &again), None);
@@ -572,7 +572,7 @@ mod tests {
         };
         read.trigger = Some(Trigger { by: Some("jdoe".into()), ..Trigger::default() });
         let s = merge(Some(&s), &Fact::Run { run: read, plan_only: false }).unwrap();
-        assert_eq!(render(&s).metadata.annotations[a::RUN_TRIGGERED_BY], "jdoe");
+        assert_eq!(render(&s).metadata.annotations.get(a::RUN_TRIGGERED_BY).unwrap(), "jdoe");
     }
 
     #[test]
@@ -581,6 +581,6 @@ mod tests {
         let s = merge(Some(&s), &drift("2026-11-20T09:00:00Z", "drifted")).unwrap();
         assert_eq!(merge(Some(&s), &drift("2026-11-20T08:00:00Z", "no-drift")), None);
         let s = merge(Some(&s), &drift("2026-11-20T10:00:00Z", "no-drift")).unwrap();
-        assert_eq!(render(&s).metadata.annotations[a::DRIFT_STATE], "no-drift");
+        assert_eq!(render(&s).metadata.annotations.get(a::DRIFT_STATE).unwrap(), "no-drift");
     }
 }

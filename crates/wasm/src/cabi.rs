@@ -99,10 +99,12 @@ macro_rules! op {
     };
 }
 
-/// Every operation Node calls, by the name it exports.
+/// Every operation Node calls, by the name it exports. (Not rustfmt's: it would write `op!(| | …)`
+/// as `op!(|| …)`, which the macro does not match.)
+#[rustfmt::skip]
 pub const OPERATIONS: &[(&str, Operation)] = &[
-    ("abiVersion", op!(|| json(&ABI_VERSION))),
-    ("constants", op!(|| json(&core::catalog::constants()))),
+    ("abiVersion", op!(| | json(&ABI_VERSION))),
+    ("constants", op!(| | json(&core::catalog::constants()))),
     ("mapDocuments", op!(|request: core::MapRequest| core::map_request(&request).map_err(err).and_then(text))),
     ("serviceSelectors", op!(|entity: core::service::AnnotatedEntity| json(&core::service::selectors(&entity)))),
     ("statusSelectors", op!(|entity: core::service::AnnotatedEntity| json(&core::service::status_selectors(&entity)))),
@@ -112,7 +114,10 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
             &core::service::relations(&entity, &resolved)
         )),
     ),
-    ("parseNotification", op!(body | _body: () | json(&core::notification::parse_notification(&body).map_err(err)?))),
+    (
+        "parseNotification",
+        op!(body | _body: () | json(&core::notification::parse_notification(&body).map_err(err)?)),
+    ),
     (
         "recordFromDocument",
         op!(|text: String, context: core::run::RunContext| json(
@@ -127,25 +132,20 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "needsFetch",
-        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(&core::run::needs_fetch(
-            record.as_ref(),
-            now_ms as u64
-        ))),
+        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(&core::run::needs_fetch(record.as_ref(), now_ms as u64))),
     ),
     (
         "needsStatusFetch",
-        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(&core::run::needs_status_fetch(
-            record.as_ref(),
-            now_ms as u64
-        ))),
+        op!(|record: Option<core::run::RunRecord>, now_ms: f64| json(
+            &core::run::needs_status_fetch(record.as_ref(), now_ms as u64)
+        )),
     ),
     ("statusView", op!(|record: core::run::RunRecord| json(&core::run::status_view(&record)))),
     (
         "globallogicRuns",
-        op!(|workspaces: Vec<core::globallogic::WorkspaceRuns>, base_url: String| json(&core::globallogic::runs_of(
-            &workspaces,
-            &base_url
-        ))),
+        op!(|workspaces: Vec<core::globallogic::WorkspaceRuns>, base_url: String| json(
+            &core::globallogic::runs_of(&workspaces, &base_url)
+        )),
     ),
     (
         "recordSyncOutcome",
@@ -157,16 +157,12 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("globallogicAssessment", op!(|entity: core::Entity| json(&core::globallogic::assessment(&entity)))),
     (
         "workspaceStateStatus",
-        op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(&core::run::state_status(
-            &state,
-            record.as_ref()
-        ))),
+        op!(|state: core::state::WorkspaceState, record: Option<core::run::RunRecord>| json(
+            &core::run::state_status(&state, record.as_ref())
+        )),
     ),
     ("serviceOutputLinks", op!(|workspace: core::Entity| json(&core::service::output_links(&workspace)))),
-    (
-        "runIncludes",
-        op!(|| json(&serde_json::json!({"run": core::run::RUN_INCLUDE, "runList": core::run::RUN_LIST_INCLUDE}))),
-    ),
+    ("runIncludes", op!(| | json(&serde_json::json!({"run": core::run::RUN_INCLUDE, "runList": core::run::RUN_LIST_INCLUDE})))),
     // Webhooks and what the plugin trusts (tokens, hosts, the request budget).
     (
         "receiveNotification",
@@ -195,17 +191,14 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "planLogLimits",
-        op!(|| {
+        op!(| | {
             let max = core::plan_log::MAX_LOG_BYTES;
             json(&serde_json::json!({ "maxBytes": max, "cutNote": core::plan_log::cut_note(max) }))
         }),
     ),
     (
         "budgetReserve",
-        op!(|state: Option<core::budget::BudgetState>,
-             config: Option<core::budget::BudgetConfig>,
-             now_ms: f64,
-             class: core::budget::Class| {
+        op!(|state: Option<core::budget::BudgetState>, config: Option<core::budget::BudgetConfig>, now_ms: f64, class: core::budget::Class| {
             let (mut state, config) = (state.unwrap_or_default(), config.unwrap_or_default());
             let decision = core::budget::reserve(&mut state, &config, now_ms as u64, class);
             json(&serde_json::json!({ "state": state, "decision": decision }))
@@ -213,12 +206,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "budgetObserve",
-        op!(|state: Option<core::budget::BudgetState>,
-             config: Option<core::budget::BudgetConfig>,
-             now_ms: f64,
-             status: u16,
-             headers: Vec<(String, String)>,
-             attempt: u32| {
+        op!(|state: Option<core::budget::BudgetState>, config: Option<core::budget::BudgetConfig>, now_ms: f64, status: u16, headers: Vec<(String, String)>, attempt: u32| {
             let (mut state, config) = (state.unwrap_or_default(), config.unwrap_or_default());
             let verdict = core::budget::observe(&mut state, &config, now_ms as u64, status, &headers, attempt);
             json(&serde_json::json!({ "state": state, "verdict": verdict }))
@@ -227,18 +215,17 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     // The one owner of state: facts merged by TFE's timestamps, entities rendered from the state.
     (
         "mergeWorkspace",
-        op!(|state: Option<core::state::WorkspaceState>, fact: core::state::Fact| json(&core::state::merge(
-            state.as_ref(),
-            &fact
-        ))),
+        op!(|state: Option<core::state::WorkspaceState>, fact: core::state::Fact| json(
+            &core::state::merge(state.as_ref(), &fact)
+        )),
     ),
     ("renderWorkspace", op!(|state: core::state::WorkspaceState| json(&core::state::render(&state)))),
     ("registryEntry", op!(|state: core::state::WorkspaceState| json(&core::state::registry_entry(&state)))),
     (
         "factFromNotification",
-        op!(|notification: core::notification::Notification| json(&core::state::Fact::from_notification(
-            &notification
-        ))),
+        op!(|notification: core::notification::Notification| json(
+            &core::state::Fact::from_notification(&notification)
+        )),
     ),
     ("factFromRecord", op!(|record: core::run::RunRecord| json(&core::state::Fact::from_record(&record)))),
     ("factFromRunUpdate", op!(|update: core::run::RunUpdate| json(&core::state::Fact::from_run_update(&update)))),
@@ -263,7 +250,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "historyPolicy",
-        op!(|| json(&serde_json::json!({
+        op!(| | json(&serde_json::json!({
             "historyLength": core::run::HISTORY_LENGTH,
             "runListIntervalMs": core::sync::run_list_interval_ms(),
         }))),
@@ -275,12 +262,13 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
             unit()
         }),
     ),
-    ("selectorRefreshKey", op!(|selector: core::service::WorkspaceSelector| json(&selector.refresh_key()))),
+    (
+        "selectorRefreshKey",
+        op!(|selector: core::service::WorkspaceSelector| json(&selector.refresh_key())),
+    ),
     (
         "entityIds",
-        op!(|entity: core::Entity| json(
-            &serde_json::json!({ "tfeId": entity.tfe_id(), "workspaceId": entity.workspace_id() })
-        )),
+        op!(|entity: core::Entity| json(&serde_json::json!({ "tfeId": entity.tfe_id(), "workspaceId": entity.workspace_id() }))),
     ),
     (
         "serviceInfrastructure",
@@ -305,16 +293,11 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     (
         "alertsFor",
-        op!(|settings: core::alert::AlertSettings, merged: core::alert::Merged| json(&core::alert::alerts(
-            &settings, &merged
-        ))),
+        op!(|settings: core::alert::AlertSettings, merged: core::alert::Merged| json(&core::alert::alerts(&settings, &merged))),
     ),
     (
         "alertRecipients",
-        op!(|owner: String, dependents: Vec<core::alert::Dependent>| json(&core::alert::recipients(
-            &owner,
-            &dependents
-        ))),
+        op!(|owner: String, dependents: Vec<core::alert::Dependent>| json(&core::alert::recipients(&owner, &dependents))),
     ),
     // A mapping fed one document at a time (the host's `map` of a dump): `mapBegin(options, format)`
     // gives a handle, `mapAdd(handle, name, text)` folds a document in, `mapFinish(handle)` answers
@@ -353,10 +336,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ("plannerNew", op!(|config: core::SyncConfig| json(&new_planner(config)?))),
     (
         "plannerPoll",
-        op!(|handle: u32, now_ms: f64| poll_keeping_entities(
-            handle,
-            with_planner(handle, |p| p.poll_output(now_ms as u64))?
-        )),
+        op!(|handle: u32, now_ms: f64| poll_keeping_entities(handle, with_planner(handle, |p| p.poll_output(now_ms as u64))?)),
     ),
     // A `done` snapshot's entities, `count` from `start`: they stay here after `plannerPoll`
     // (which says how many there are), so that no single result holds the whole organization.
@@ -395,7 +375,7 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
     ),
     // Test only: traps (a Rust panic is a wasm `unreachable`), so that tests can prove a trap fails
     // one call and the next call runs on a fresh instance.
-    ("__trapForTests", op!(|| panic!("trap requested by a test"))),
+    ("__trapForTests", op!(| | panic!("trap requested by a test"))),
 ];
 
 /// An organization's webhook settings as the plugin passes them: its token, and whether unsigned

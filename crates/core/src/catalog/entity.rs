@@ -2,7 +2,6 @@
 //! that the JSON is byte-identical on every runtime.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,9 +20,11 @@ pub struct Entity {
     pub spec: Spec,
 }
 
-/// `metadata.annotations`: keys are mostly the plugin's own constants, borrowed rather than
-/// copied into every entity (an organization's entities hold hundreds of thousands of them).
-pub type Annotations = BTreeMap<Cow<'static, str>, String>;
+/// `metadata.annotations`, sorted by key. A flat sorted vector rather than a B-tree: an entity has
+/// a few dozen annotations, which a `BTreeMap` spreads over half-full nodes of eleven (about twice
+/// the memory, in an organization's tens of thousands of entities). Keys are mostly the plugin's
+/// own constants, borrowed rather than copied into every entity.
+pub type Annotations = litemap::LiteMap<Cow<'static, str>, String>;
 
 /// `metadata` of an entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

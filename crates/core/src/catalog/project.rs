@@ -1,7 +1,5 @@
 //! Project → `System`.
 
-use std::collections::BTreeMap;
-
 use super::annotations as a;
 use super::entity::{Entity, Link, Metadata, Spec};
 use super::{OrgContext, naming, owner};
@@ -21,7 +19,7 @@ pub fn project_entity(project: &Project, org: &OrgContext) -> Entity {
     let url = project_url(project, org);
     let slug = naming::slug(&project.name);
     let name = if slug.is_empty() { naming::entity_name(&project.name) } else { naming::entity_name(&slug) };
-    let annotations = BTreeMap::from([
+    let annotations = super::entity::Annotations::from_iter([
         (a::ORGANIZATION.into(), org.organization.clone()),
         (a::PROJECT_ID.into(), project.id.clone()),
         (a::PROJECT_NAME.into(), project.name.clone()),

@@ -1,8 +1,6 @@
 //! Private registry module → blueprint template: a `Component` (`spec.type: terraform-blueprint`)
 //! annotated `terraform.io/template: "true"`.
 
-use std::collections::BTreeMap;
-
 use super::annotations as a;
 use super::entity::{Entity, Link, Metadata, Spec};
 use super::{OrgContext, naming};
@@ -33,7 +31,7 @@ pub fn module_entity_name(m: &RegistryModule, org: &OrgContext) -> String {
 pub fn module_entity(m: &RegistryModule, details: Option<&ModuleDetails>, org: &OrgContext) -> Entity {
     let url = module_url(m, org);
     let version = m.latest_usable_version();
-    let mut annotations = BTreeMap::new();
+    let mut annotations = super::entity::Annotations::new();
     let mut put = |k: &'static str, v: &str| {
         annotations.insert(k.into(), v.to_owned());
     };

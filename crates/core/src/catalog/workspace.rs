@@ -1,7 +1,5 @@
 //! Workspace → `Resource` (`spec.type: terraform-workspace`).
 
-use std::collections::BTreeMap;
-
 use super::annotations as a;
 use super::entity::{Entity, Link, Metadata, Spec};
 use super::{OrgContext, naming};
@@ -36,7 +34,7 @@ pub struct Blueprint {
 /// Maps one workspace and, when known, its current run.
 pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLinks, org: &OrgContext) -> Entity {
     let ws_url = workspace_url(ws, org);
-    let mut annotations = BTreeMap::new();
+    let mut annotations = super::entity::Annotations::new();
     let mut put = |k: &'static str, v: &str| {
         annotations.insert(k.into(), v.to_owned());
     };
