@@ -108,6 +108,7 @@ async function syncRow(workspaces) {
       requests: `${host.planner.requests} (${lowerBound} + ping)`,
       bound: `${bound.toFixed(2)} s`,
       times: `${ratio(host.elapsedMs, bound)} / ${ratio(native.elapsedMs, bound)} / ${ratio(shim.elapsedMs, bound)}`,
+      tails: `${host.tailMs} ms / ${native.tailMs} ms`,
       rss: `${Math.round(host.peakRssKiB / 1024)} MiB / ${Math.round(shim.peakRssKiB / 1024)} MiB`,
       mapRss: `${memory.native} / ${memory.wasm}`,
       parse: `${mapping.parseValueMBps} / ${mapping.parseIgnoredAnyMBps}`,
@@ -148,11 +149,11 @@ async function assessmentsAndRefresh({ workspaces = 1000, changed = 25, newRuns 
 
 /** The table of sync and mapping figures, one row per organization size. */
 async function syncTable() {
-  console.log('| workspaces / projects / modules | bytes per workspace (the sync's listing, with its includes) | requests (lower bound + ping) | rate-limit bound | sync time: host wasm / host native / Node shim | peak RSS sync: host / Node shim | peak RSS `map`: native / wasm (x input) | serde_json parse, MB/s: Value / IgnoredAny | map, MB/s: native / wasmtime / Node | wasmtime / Node vs native |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| workspaces / projects / modules | bytes per workspace (the listing as the sync reads it, with its includes) | requests (lower bound + ping) | rate-limit bound | sync time: host wasm / host native / Node shim | of which after the last answer: host wasm / host native | peak RSS sync: host / Node shim | peak RSS `map`: native / wasm (x input) | serde_json parse, MB/s: Value / IgnoredAny | map, MB/s: native / wasmtime / Node | wasmtime / Node vs native |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const size of SIZES) {
     const r = await syncRow(size);
-    console.log(`| ${r.size} | ${r.bytes} | ${r.requests} | ${r.bound} | ${r.times} | ${r.rss} | ${r.mapRss} | ${r.parse} | ${r.throughput} | ${r.ratios} |`);
+    console.log(`| ${r.size} | ${r.bytes} | ${r.requests} | ${r.bound} | ${r.times} | ${r.tails} | ${r.rss} | ${r.mapRss} | ${r.parse} | ${r.throughput} | ${r.ratios} |`);
   }
 }
 
