@@ -12,8 +12,6 @@ const path = require('node:path');
 
 const WASM = path.join(__dirname, '../wasm/tfe_catalog.wasm');
 const ABI_VERSION = 2;
-/** Entities per `plannerEntities` call. */
-const ENTITY_CHUNK = 500;
 
 /** A trap inside the wasm core: the call failed and the core was replaced by a fresh instance. */
 class CoreTrapError extends Error {
@@ -96,11 +94,12 @@ class SyncPlanner {
   poll(nowMs) {
     const out = call('plannerPoll', [this.handle, nowMs], this.exports);
     if (out.type !== 'done') return out;
-    // The snapshot's entities come in chunks: no one string holds the whole organization.
-    const { entityCount, ...done } = out;
+    // The snapshot's entities come in chunks of the core's size: no one string holds the whole
+    // organization.
+    const { entityCount, entityChunk, ...done } = out;
     done.entities = [];
-    for (let start = 0; start < entityCount; start += ENTITY_CHUNK) {
-      for (const entity of call('plannerEntities', [this.handle, start, ENTITY_CHUNK], this.exports)) done.entities.push(entity);
+    for (let start = 0; start < entityCount; start += entityChunk) {
+      for (const entity of call('plannerEntities', [this.handle, start, entityChunk], this.exports)) done.entities.push(entity);
     }
     return done;
   }

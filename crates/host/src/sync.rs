@@ -14,9 +14,6 @@ use tfe_catalog_core as core;
 
 use crate::guest::Guest;
 
-/// Entities per `plannerEntities` call, as the Node shim reads them.
-const ENTITY_CHUNK: usize = 500;
-
 /// A planner, native or in the guest.
 enum Planner {
     Native(Box<core::SyncPlanner>),
@@ -34,11 +31,13 @@ enum Polled {
         until_ms: Option<u64>,
     },
     Done {
-        /// Empty from the guest, which says how many there are instead (`entityCount`).
+        /// Empty from the guest, which says how many there are and how many to read at once.
         #[serde(default)]
         entities: Vec<core::Entity>,
         #[serde(default, rename = "entityCount")]
         entity_count: usize,
+        #[serde(default, rename = "entityChunk")]
+        entity_chunk: usize,
         #[serde(default)]
         outputs: BTreeMap<String, Vec<core::tfe::Output>>,
         stats: Value,
@@ -55,8 +54,7 @@ impl Planner {
             return Ok(Planner::Native(Box::new(core::SyncPlanner::new(config)?)));
         }
         let mut guest = Box::new(Guest::new()?);
-        let args = serde_json::to_vec(&[config])?;
-        let handle = serde_json::from_str(&guest.call_operation("plannerNew", &args, &[])?.map_err(|e| anyhow!(e))?)?;
+        let handle = serde_json::from_str(&operation(&mut guest, "plannerNew", &[config], "")?)?;
         Ok(Planner::Wasm { guest, handle })
     }
 
@@ -70,6 +68,7 @@ impl Planner {
                     Polled::Done {
                         stats,
                         entity_count: snapshot.entities.len(),
+                        entity_chunk: snapshot.entities.len(),
                         entities: snapshot.entities,
                         outputs: snapshot.outputs,
                     }
@@ -80,15 +79,14 @@ impl Planner {
             // entities its snapshot has, and they are read in chunks (the guest keeps them, and
             // frees them with the planner, so no one result holds the whole organization).
             Planner::Wasm { guest, handle } => {
-                let args = serde_json::to_vec(&(*handle, now_ms))?;
-                let text = guest.call_operation("plannerPoll", &args, &[])?.map_err(|e| anyhow!(e))?;
-                let mut polled: Polled = serde_json::from_str(&text)?;
-                if let Polled::Done { entities, entity_count, .. } = &mut polled {
+                let mut polled: Polled =
+                    serde_json::from_str(&operation(guest, "plannerPoll", &(*handle, now_ms), "")?)?;
+                if let Polled::Done { entities, entity_count, entity_chunk, .. } = &mut polled {
+                    let chunk = (*entity_chunk).max(1);
                     entities.reserve(*entity_count);
-                    for start in (0..*entity_count).step_by(ENTITY_CHUNK) {
-                        let args = serde_json::to_vec(&(*handle, start, ENTITY_CHUNK))?;
-                        let chunk = guest.call_operation("plannerEntities", &args, &[])?.map_err(|e| anyhow!(e))?;
-                        entities.extend(serde_json::from_str::<Vec<core::Entity>>(&chunk)?);
+                    for start in (0..*entity_count).step_by(chunk) {
+                        let text = operation(guest, "plannerEntities", &(*handle, start, chunk), "")?;
+                        entities.extend(serde_json::from_str::<Vec<core::Entity>>(&text)?);
                     }
                 }
                 Ok(polled)
@@ -105,19 +103,25 @@ impl Planner {
                     core::Input::Response(response) => std::mem::take(&mut response.body),
                     core::Input::TransportError { .. } => String::new(),
                 };
-                let args = serde_json::to_vec(&(*handle, &input, now_ms))?;
-                guest.call_operation("plannerInput", &args, body.as_bytes())?.map_err(|e| anyhow!(e))?;
+                operation(guest, "plannerInput", &(*handle, &input, now_ms), &body)?;
             }
         }
         Ok(())
     }
 }
 
+/// Runs the guest's operation `name` on `args` (serialized as its JSON array of arguments) and
+/// `payload` (a body, sent as raw bytes); its result text, or the core's error.
+fn operation(guest: &mut Guest, name: &str, args: &impl serde::Serialize, payload: &str) -> Result<String> {
+    let args = serde_json::to_vec(args)?;
+    guest.call_operation(name, &args, payload.as_bytes())?.map_err(|e| anyhow!(e))
+}
+
 impl Drop for Planner {
     /// Frees the guest's planner; a failure here can only mean the guest already trapped.
     fn drop(&mut self) {
         if let Planner::Wasm { guest, handle } = self {
-            let _ = guest.call_operation("plannerFree", format!("[{handle}]").as_bytes(), &[]);
+            let _ = operation(guest, "plannerFree", &[*handle], "");
         }
     }
 }

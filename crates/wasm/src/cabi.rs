@@ -339,7 +339,8 @@ pub const OPERATIONS: &[(&str, Operation)] = &[
         op!(|handle: u32, now_ms: f64| poll_keeping_entities(handle, with_planner(handle, |p| p.poll_output(now_ms as u64))?)),
     ),
     // A `done` snapshot's entities, `count` from `start`: they stay here after `plannerPoll`
-    // (which says how many there are), so that no single result holds the whole organization.
+    // (which says how many there are, and how many to read at once), so that no single result
+    // holds the whole organization.
     (
         "plannerEntities",
         op!(|handle: u32, start: usize, count: usize| SNAPSHOTS.with(|s| {
@@ -434,20 +435,27 @@ fn new_planner(config: core::SyncConfig) -> Result<u32, String> {
     Ok(handle)
 }
 
+/// Entities per `plannerEntities` read, as a `done` output tells every host (`entityChunk`): a
+/// chunk's JSON is about a megabyte, whatever the size of the organization.
+const ENTITY_CHUNK: usize = 500;
+
 /// A planner's output as JSON; a `done` snapshot without its entities, which stay for
-/// `plannerEntities`, and with `entityCount`. Serialized straight to text: a `Value` tree of the
-/// snapshot's outputs would cost many times their size in memory, while the entities are held.
+/// `plannerEntities`, and with `entityCount` and `entityChunk`. Serialized straight to text: a
+/// `Value` tree of the snapshot's outputs would cost many times their size in memory, while the
+/// entities are held.
 fn poll_keeping_entities(handle: u32, output: core::Output) -> Result<Out, String> {
     #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
     struct Done<'a> {
         #[serde(flatten)]
         output: &'a core::Output,
-        #[serde(rename = "entityCount")]
         entity_count: usize,
+        entity_chunk: usize,
     }
     let core::Output::Done(mut snapshot) = output else { return json(&output) };
     let entities = std::mem::take(&mut snapshot.entities);
-    let text = json(&Done { entity_count: entities.len(), output: &core::Output::Done(snapshot) });
+    let done = Done { entity_count: entities.len(), entity_chunk: ENTITY_CHUNK, output: &core::Output::Done(snapshot) };
+    let text = json(&done);
     SNAPSHOTS.with(|s| s.borrow_mut().insert(handle, entities));
     text
 }
