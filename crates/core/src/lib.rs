@@ -42,6 +42,7 @@ pub mod catalog;
 pub mod error;
 pub mod globallogic;
 pub mod health;
+pub mod json_text;
 pub mod notification;
 pub mod origin;
 pub mod plan_log;

@@ -69,8 +69,8 @@ impl Planner {
                         stats,
                         entity_count: snapshot.entities.len(),
                         entity_chunk: snapshot.entities.len(),
-                        entities: snapshot.entities,
-                        outputs: snapshot.outputs,
+                        entities: snapshot.entities.iter().map(core::json_text::JsonText::get).collect(),
+                        outputs: snapshot.outputs.into_iter().map(|(id, outputs)| (id, outputs.get())).collect(),
                     }
                 }
                 core::Output::Failed { error, .. } => Polled::Failed { error },

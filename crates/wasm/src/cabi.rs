@@ -50,7 +50,7 @@ thread_local! {
     static NEXT_HANDLE: RefCell<u32> = const { RefCell::new(1) };
     static MAPPERS: RefCell<BTreeMap<u32, core::Mapper>> = const { RefCell::new(BTreeMap::new()) };
     /// The entities of each planner's `done` snapshot, read in chunks by `plannerEntities`.
-    static SNAPSHOTS: RefCell<BTreeMap<u32, Vec<core::Entity>>> = const { RefCell::new(BTreeMap::new()) };
+    static SNAPSHOTS: RefCell<BTreeMap<u32, Vec<core::json_text::JsonText<core::Entity>>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// What an operation answers.
@@ -66,8 +66,27 @@ pub enum Out {
 pub type Operation = fn(&[u8], Vec<u8>) -> Result<Out, String>;
 
 /// A value as JSON.
+///
+/// The text is written into a buffer of its exact size, measured by a first pass: a large result
+/// (a sync's `done` with every workspace's outputs, a chunk of entities) is held while the
+/// snapshot is, and a buffer grown by doubling would take up to three times its size at once.
 fn json<T: Serialize>(value: &T) -> Result<Out, String> {
-    serde_json::to_string(value).map(Out::Json).map_err(|e| e.to_string())
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(count.0);
+    serde_json::to_writer(&mut bytes, value).map_err(|e| e.to_string())?;
+    // serde_json writes UTF-8 only.
+    String::from_utf8(bytes).map(Out::Json).map_err(|e| e.to_string())
 }
 
 /// A string as it is.

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use entity::{Entity, Link, Metadata, Spec};
 
 use crate::error::MapError;
+use crate::json_text::JsonText;
 use crate::tfe::{Document, ModuleDetails, Project, RegistryModule, Run, Workspace, parse_document};
 
 /// The TFE host used when none is configured.
@@ -376,7 +377,7 @@ pub struct Linker {
     module_by_path: BTreeMap<String, usize>,
     /// Each mapped workspace's outputs, for the sync's snapshot to carry beside the entities
     /// (entities hold only links and counts; values belong to the plugin's state).
-    outputs: std::cell::RefCell<BTreeMap<String, Vec<crate::tfe::Output>>>,
+    outputs: std::cell::RefCell<BTreeMap<String, JsonText<Vec<crate::tfe::Output>>>>,
 }
 
 impl Linker {
@@ -418,7 +419,7 @@ impl Linker {
             }),
         };
         match &ws.outputs {
-            Some(outputs) => self.outputs.borrow_mut().insert(ws.id.clone(), outputs.clone()),
+            Some(outputs) => self.outputs.borrow_mut().insert(ws.id.clone(), JsonText::new(outputs)),
             None => self.outputs.borrow_mut().remove(&ws.id),
         };
         let mut entity = workspace::workspace_entity(ws, run, &links, &self.org);
@@ -435,19 +436,110 @@ impl Linker {
     }
 
     /// The outputs of the workspaces mapped so far, by workspace id (those whose listing had them).
-    pub fn take_outputs(&self) -> BTreeMap<String, Vec<crate::tfe::Output>> {
+    pub fn take_outputs(&self) -> BTreeMap<String, JsonText<Vec<crate::tfe::Output>>> {
         self.outputs.take()
+    }
+
+    /// One workspace's `Resource` as the sync keeps it: see [`MappedResource`].
+    pub fn workspace_mapped(&self, ws: &Workspace, run: Option<&Run>) -> MappedResource {
+        MappedResource::new(&self.workspace_entity(ws, run))
     }
 
     /// Every entity: systems, templates and `resources`, names made unique, sorted.
     pub fn finish(self, mut resources: Vec<Entity>) -> Vec<Entity> {
         disambiguate(&mut resources, &self.org.previous_names);
         let mut templates = self.templates;
-        upgrade::annotate_templates(&mut templates, &resources);
+        upgrade::annotate_templates(&mut templates, resources.iter().filter_map(upgrade::outdated_blueprint));
         let mut entities: Vec<Entity> = self.systems.into_iter().chain(templates).chain(resources).collect();
         // Each key built once (lowercasing allocates), not twice per comparison.
         entities.sort_by_cached_key(|e| (e.kind.clone(), e.metadata.name.to_lowercase()));
         entities
+    }
+
+    /// [`Linker::finish`] for resources kept as text: the same entities in the same order, as
+    /// text, without turning the resources back into structs (but the rare one renamed).
+    pub fn finish_json(self, mut resources: Vec<MappedResource>) -> Vec<JsonText<Entity>> {
+        disambiguate(&mut resources, &self.org.previous_names);
+        let mut templates = self.templates;
+        upgrade::annotate_templates(&mut templates, resources.iter().filter_map(|r| r.outdated_blueprint.as_deref()));
+        let key = |e: &Entity| (e.kind.clone(), e.metadata.name.to_lowercase());
+        let mut entities: Vec<((String, String), JsonText<Entity>)> = self
+            .systems
+            .iter()
+            .chain(&templates)
+            .map(|e| (key(e), JsonText::new(e)))
+            .chain(resources.into_iter().map(|r| ((RESOURCE.to_owned(), r.name.to_lowercase()), r.json)))
+            .collect();
+        entities.sort_by(|a, b| a.0.cmp(&b.0));
+        entities.into_iter().map(|(_, json)| json).collect()
+    }
+}
+
+/// The kind of a workspace's entity.
+const RESOURCE: &str = "Resource";
+
+/// A workspace's entity as a sync keeps it from its page to the snapshot: its compact JSON text,
+/// and the few facts the end of the sync still reads (its name, to make names unique; the
+/// template it is behind, to count on the template).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedResource {
+    name: String,
+    tfe_id: String,
+    outdated_blueprint: Option<String>,
+    json: JsonText<Entity>,
+}
+
+impl MappedResource {
+    /// Keeps `entity` (a workspace's `Resource`) as text.
+    pub fn new(entity: &Entity) -> Self {
+        MappedResource {
+            name: entity.metadata.name.clone(),
+            tfe_id: entity.tfe_id().unwrap_or_default().to_owned(),
+            outdated_blueprint: upgrade::outdated_blueprint(entity).map(str::to_owned),
+            json: JsonText::new(entity),
+        }
+    }
+}
+
+/// What [`disambiguate`] reads and changes: entities, or resources kept as text.
+trait Named {
+    fn kind(&self) -> &str;
+    fn name(&self) -> &str;
+    fn tfe_id(&self) -> &str;
+    fn rename(&mut self, name: String);
+}
+
+impl Named for Entity {
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn name(&self) -> &str {
+        &self.metadata.name
+    }
+    fn tfe_id(&self) -> &str {
+        Entity::tfe_id(self).unwrap_or_default()
+    }
+    fn rename(&mut self, name: String) {
+        self.metadata.name = name;
+    }
+}
+
+impl Named for MappedResource {
+    fn kind(&self) -> &str {
+        RESOURCE
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn tfe_id(&self) -> &str {
+        &self.tfe_id
+    }
+    fn rename(&mut self, name: String) {
+        // Rare (two TFE names giving one entity name): the text is read back, renamed, rewritten.
+        let mut entity = self.json.get();
+        entity.metadata.name = name.clone();
+        self.json = JsonText::new(&entity);
+        self.name = name;
     }
 }
 
@@ -495,36 +587,36 @@ fn resolve_organization<'a>(
 /// 2. in TFE id order, an entity takes its plain name when it is free;
 /// 3. the rest get `-<hash of id>`, and should even that be taken (a TFE object literally named
 ///    so), a hash of the id and an attempt number, until the name is free.
-fn disambiguate(entities: &mut [Entity], previous: &BTreeMap<String, String>) {
-    let id_of = |e: &Entity| e.tfe_id().unwrap_or_default().to_owned();
+fn disambiguate<T: Named>(entities: &mut [T], previous: &BTreeMap<String, String>) {
     let mut order: Vec<usize> = (0..entities.len()).collect();
     // Compared by reference: a key built per comparison would allocate n·log n strings.
-    order.sort_by(|&i, &j| entities[i].tfe_id().unwrap_or_default().cmp(entities[j].tfe_id().unwrap_or_default()));
+    order.sort_by(|&i, &j| entities[i].tfe_id().cmp(entities[j].tfe_id()));
     let mut taken: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
-    let key = |e: &Entity, name: &str| (e.kind.clone(), name.to_lowercase());
+    let key = |e: &T, name: &str| (e.kind().to_owned(), name.to_lowercase());
     let mut named = vec![false; entities.len()];
     for &i in &order {
-        let base = entities[i].metadata.name.clone();
-        let Some(prev) = previous.get(&id_of(&entities[i])) else { continue };
-        if naming::derives_from(prev, &base) && taken.insert(key(&entities[i], prev)) {
-            entities[i].metadata.name = prev.clone();
+        let Some(prev) = previous.get(entities[i].tfe_id()) else { continue };
+        if naming::derives_from(prev, entities[i].name()) && taken.insert(key(&entities[i], prev)) {
+            if prev != entities[i].name() {
+                entities[i].rename(prev.clone());
+            }
             named[i] = true;
         }
     }
     for &i in &order {
-        if !named[i] && taken.insert(key(&entities[i], &entities[i].metadata.name)) {
+        if !named[i] && taken.insert(key(&entities[i], entities[i].name())) {
             named[i] = true;
         }
     }
     for &i in order.iter().filter(|&&i| !named[i]) {
-        let id = id_of(&entities[i]);
-        let base = entities[i].metadata.name.clone();
+        let id = entities[i].tfe_id().to_owned();
+        let base = entities[i].name().to_owned();
         let mut attempt = 0u32;
         loop {
             let salt = if attempt == 0 { id.clone() } else { format!("{id}#{attempt}") };
             let name = naming::with_hash_suffix(&base, &salt);
             if taken.insert(key(&entities[i], &name)) {
-                entities[i].metadata.name = name;
+                entities[i].rename(name);
                 break;
             }
             attempt += 1;

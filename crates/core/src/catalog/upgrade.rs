@@ -84,15 +84,22 @@ pub fn annotate_instance(instance: &mut Entity, versions: &[(String, String)]) {
     }
 }
 
-/// Writes on each template how many of `instances` (annotated by [`annotate_instance`]) are
-/// behind it.
-pub fn annotate_templates(templates: &mut [Entity], instances: &[Entity]) {
+/// The module path of the template an instance (annotated by [`annotate_instance`]) is behind,
+/// if it is behind one.
+pub fn outdated_blueprint(instance: &Entity) -> Option<&str> {
+    let ann = &instance.metadata.annotations;
+    (ann.get(a::BLUEPRINT_OUTDATED).map(String::as_str) == Some("true"))
+        .then(|| ann.get(a::BLUEPRINT))
+        .flatten()
+        .map(String::as_str)
+}
+
+/// Writes on each template how many instances are behind it, given the module path of each
+/// instance that is behind ([`outdated_blueprint`]).
+pub fn annotate_templates<'a>(templates: &mut [Entity], behind_paths: impl IntoIterator<Item = &'a str>) {
     let mut behind: BTreeMap<&str, usize> = BTreeMap::new();
-    for ann in instances.iter().map(|e| &e.metadata.annotations) {
-        if let (Some(path), Some("true")) = (ann.get(a::BLUEPRINT), ann.get(a::BLUEPRINT_OUTDATED).map(String::as_str))
-        {
-            *behind.entry(path).or_default() += 1;
-        }
+    for path in behind_paths {
+        *behind.entry(path).or_default() += 1;
     }
     for template in templates.iter_mut() {
         let ann = &mut template.metadata.annotations;

@@ -198,7 +198,8 @@ mod tests {
         let (ws, run) = collected.take_workspaces().into_iter().find(|(w, _)| w.name == "payments-prod").unwrap();
         let entity = linker.workspace_entity(&ws, run.as_ref());
         let mut outputs = linker.take_outputs();
-        let fact = crate::state::Fact::Synced { entity: Box::new(entity), outputs: outputs.remove(&ws.id) };
+        let fact =
+            crate::state::Fact::Synced { entity: Box::new(entity), outputs: outputs.remove(&ws.id).map(|o| o.get()) };
         let state = crate::state::merge(None, &fact).unwrap();
         let status = state_status(&state, None);
         assert_eq!(

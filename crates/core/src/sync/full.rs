@@ -15,7 +15,7 @@ impl SyncPlanner {
             if let (Some(true), Some(at)) = (ws.assessments_enabled, &ws.last_assessment_result_at) {
                 assessed.push((ws.id.clone(), at.clone()));
             }
-            self.resources.insert(ws.id.clone(), linker.workspace_entity(&ws, run.as_ref()));
+            self.resources.insert(ws.id.clone(), linker.workspace_mapped(&ws, run.as_ref()));
         }
         self.note_assessments(assessed);
     }
@@ -66,7 +66,7 @@ impl SyncPlanner {
             return self.fail(crate::error::SyncError::UnexpectedInput(error));
         };
         let outputs = linker.take_outputs();
-        let entities = linker.finish(std::mem::take(&mut self.resources).into_values().collect());
+        let entities = linker.finish_json(std::mem::take(&mut self.resources).into_values().collect());
         // Answers may come in any order: the snapshot lists them in the order they were due.
         let mut assessments = std::mem::take(&mut self.assessments);
         assessments.sort_by_key(|(index, _)| *index);

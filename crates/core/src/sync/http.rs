@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Entity;
 use crate::error::SyncError;
 
 /// A request for the host to perform. It carries no credentials.
@@ -82,8 +81,9 @@ pub enum Output {
 pub struct Snapshot {
     /// The organization.
     pub organization: String,
-    /// Every entity of the organization (empty after an incremental refresh).
-    pub entities: Vec<Entity>,
+    /// Every entity of the organization (empty after an incremental refresh), as compact JSON
+    /// text: hosts pass it on, or parse it ([`crate::catalog::JsonText::get`]).
+    pub entities: Vec<crate::json_text::JsonText<crate::catalog::Entity>>,
     /// After an incremental refresh: the latest run of each workspace that ran since.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<crate::run::RunUpdate>,
@@ -92,7 +92,7 @@ pub struct Snapshot {
     pub assessments: Vec<Assessment>,
     /// After a full sync: each workspace's outputs (`ws-…` → outputs), where the listing had them.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub outputs: std::collections::BTreeMap<String, Vec<crate::tfe::Output>>,
+    pub outputs: std::collections::BTreeMap<String, crate::json_text::JsonText<Vec<crate::tfe::Output>>>,
     /// How the sync went.
     pub stats: SyncStats,
 }

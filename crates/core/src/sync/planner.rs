@@ -7,7 +7,7 @@ use super::SyncConfig;
 use super::http::{Assessment, HttpRequest, HttpResponse, Input, Output, SyncStats, header};
 use super::listing::{LISTINGS, Listing, ListingRead, REFRESH_LISTINGS, page_url, same_origin};
 use super::pacing::{DEFAULT_RATE_LIMIT, Pacing, RUN_LIST_LIMIT_PER_MINUTE, interval_ms};
-use crate::catalog::{self, Entity};
+use crate::catalog;
 use crate::error::{ParseError, SyncError};
 use crate::tfe::{Document, jsonapi, parse_document};
 
@@ -75,8 +75,8 @@ pub struct SyncPlanner {
     pub(super) collected: catalog::Collected,
     /// Ready once projects and modules are read; maps each workspace page as it is folded in.
     pub(super) linker: Option<catalog::Linker>,
-    /// Workspace entities mapped so far, by workspace id.
-    pub(super) resources: BTreeMap<String, Entity>,
+    /// Workspace entities mapped so far, by workspace id, kept as text until the snapshot.
+    pub(super) resources: BTreeMap<String, catalog::MappedResource>,
     /// Workspaces whose listing shows an assessment newer than the host knows.
     pub(super) assessments_due: Vec<String>,
     /// The next of `assessments_due` to ask for, and what was read (by its place in that list).

@@ -1,5 +1,6 @@
 //! The planner driven in memory with virtual time: each fault is an ordinary unit test.
 
+use crate::json_text::JsonText;
 use serde_json::json;
 
 use super::*;
@@ -102,7 +103,7 @@ fn drive(
 
 fn entities(output: &Output) -> Vec<String> {
     match output {
-        Output::Done(s) => s.entities.iter().map(|e| e.metadata.name.clone()).collect(),
+        Output::Done(s) => s.entities.iter().map(|e| e.get().metadata.name).collect(),
         other => panic!("expected a snapshot, got {other:?}"),
     }
 }
@@ -167,7 +168,7 @@ fn projects_modules_and_workspaces_are_read_and_linked() {
     assert!(urls[1].contains("/organizations/acme/registry-modules?"));
     assert!(urls[2].contains("/organizations/acme/workspaces?include=current_run,current_run.configuration_version.ingress_attributes,locked_by,outputs&"));
     let Output::Done(snapshot) = out else { panic!("{out:?}") };
-    let ws = snapshot.entities.iter().find(|e| e.kind == "Resource").unwrap();
+    let ws = snapshot.entities.iter().map(JsonText::get).find(|e| e.kind == "Resource").unwrap();
     assert_eq!(
         ws.spec.system.as_deref(),
         Some("system:acme/core-network"),
@@ -692,7 +693,7 @@ fn a_later_listing_answered_before_its_turn_is_taken_in_its_turn() {
         }
     });
     let Output::Done(snapshot) = &run.out else { panic!("{:?}", run.out) };
-    let resources: Vec<_> = snapshot.entities.iter().filter(|e| e.kind == "Resource").collect();
+    let resources: Vec<_> = snapshot.entities.iter().map(JsonText::get).filter(|e| e.kind == "Resource").collect();
     assert_eq!(resources.len(), 150);
     assert!(resources.iter().all(|e| e.spec.system.as_deref() == Some("system:acme/core")), "linked to the project");
     let urls: Vec<&str> = run.sent.iter().map(|(_, r)| r.url.as_str()).collect();
@@ -700,4 +701,34 @@ fn a_later_listing_answered_before_its_turn_is_taken_in_its_turn() {
         urls[3].contains("/workspaces?") && urls[3].contains("page%5Bnumber%5D=1"),
         "asked before its turn: {urls:?}"
     );
+}
+
+#[test]
+fn the_snapshot_is_the_mapping_of_its_pages_renames_included() {
+    // Three workspaces whose names give one entity name, one of which had a suffixed name before:
+    // the snapshot's entities, kept as text through the sync, are the mapping's, byte for byte.
+    let data: Vec<_> = ["Net-A", "net-a", "NET-A", "plain"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({"id": format!("ws-{i}"), "type": "workspaces", "attributes": {"name": name},
+                   "relationships": {"organization": {"data": {"id": "acme", "type": "organizations"}}}})
+        })
+        .collect();
+    let body = json!({"data": data, "links": {"next": null},
+                      "meta": {"pagination": {"current-page": 1, "next-page": null, "total-count": 4}}})
+    .to_string();
+    let mut config = config();
+    let previous = crate::catalog::naming::with_hash_suffix("net-a", "ws-2");
+    config.options.previous_names.insert("ws-2".to_owned(), previous.clone());
+    let options = config.options.clone();
+    let (out, _, _) = drive(SyncPlanner::new(config).unwrap(), |_, _| ok(body.clone()));
+    let Output::Done(snapshot) = out else { panic!("{out:?}") };
+    let mapped = crate::map_documents(&[crate::SourceDocument { name: "page".into(), text: body }], &options).unwrap();
+    assert_eq!(snapshot.entities, mapped.iter().map(JsonText::new).collect::<Vec<_>>());
+    let names: Vec<String> = snapshot.entities.iter().map(|e| e.get().metadata.name).collect();
+    let renamed = crate::catalog::naming::with_hash_suffix("net-a", "ws-1");
+    let mut expected = vec!["Net-A".to_owned(), previous, renamed, "plain".to_owned()];
+    expected.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, expected, "ws-0 has the plain name, ws-2 keeps its earlier one, ws-1 gets its hash");
 }
