@@ -5,6 +5,9 @@
 //! the memory of the structs (no allocation per field, no spare capacity, no `Value` trees for
 //! output values), and that is what bounds a host's peak memory. Hosts pass the text on as it is;
 //! one that wants the struct reads it back ([`JsonText::get`]).
+//!
+//! The text is written as it is by serde_json's serializers (compact or pretty: it stays compact
+//! inside pretty output); it is not meant for other formats.
 
 use std::marker::PhantomData;
 
@@ -25,7 +28,8 @@ impl<T: Serialize + DeserializeOwned> JsonText<T> {
         JsonText { text: serde_json::value::to_raw_value(value).expect("plain data serializes"), of: PhantomData }
     }
 
-    /// The value again.
+    /// The value again: equal for strings, numbers as serde_json reads them (a float read back
+    /// may differ from the one written in its last digit, as any JSON reader's may).
     pub fn get(&self) -> T {
         // The text was written from a `T` by `new`, so it reads back as one.
         serde_json::from_str(self.text()).expect("a value's own text parses")

@@ -69,7 +69,7 @@ impl Planner {
                         stats,
                         entity_count: snapshot.entities.len(),
                         entity_chunk: snapshot.entities.len(),
-                        entities: snapshot.entities.iter().map(core::json_text::JsonText::get).collect(),
+                        entities: snapshot.entities.into_iter().map(|text| text.get()).collect(),
                         outputs: snapshot.outputs.into_iter().map(|(id, outputs)| (id, outputs.get())).collect(),
                     }
                 }
@@ -137,8 +137,8 @@ pub struct SyncOutcome {
     /// Wall time.
     pub elapsed: Duration,
     /// From the last answer handed to the planner to the snapshot in the host's hands: the end of
-    /// the sync that no pacing wait hides (the last page mapped, names made unique, entities sorted
-    /// and, from the guest, serialized and read back).
+    /// the sync that no pacing wait hides (the last page mapped, names made unique, entities sorted,
+    /// and their texts read back into structs: from the guest in chunks, natively all at once).
     pub tail: Duration,
 }
 

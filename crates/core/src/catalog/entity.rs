@@ -102,7 +102,7 @@ impl Entity {
 
     /// The workspace id, when this is a workspace's `Resource`.
     pub fn workspace_id(&self) -> Option<&str> {
-        (self.kind == "Resource")
+        (self.kind == super::workspace::KIND)
             .then(|| self.metadata.annotations.get(super::annotations::WORKSPACE_ID))
             .flatten()
             .map(String::as_str)

@@ -346,8 +346,17 @@ pub fn map_parsed<'a>(
 /// Maps what was collected, consuming it: each workspace and its run move into its entity's
 /// mapping rather than being copied.
 pub fn map_collected(mut c: Collected, options: &MapOptions) -> Result<Vec<Entity>, MapError> {
+    let Some(linker) = linker_for(&c, options)? else { return Ok(Vec::new()) };
+    let resources =
+        c.take_workspaces().into_iter().map(|(ws, run)| linker.workspace_entity(&ws, run.as_ref())).collect();
+    Ok(linker.finish(resources))
+}
+
+/// The linker for what was collected (its organization resolved and options validated); `None`
+/// when nothing was.
+fn linker_for(c: &Collected, options: &MapOptions) -> Result<Option<Linker>, MapError> {
     if c.workspaces.is_empty() && c.projects.is_empty() && c.modules.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let orgs = c
         .workspaces
@@ -356,10 +365,7 @@ pub fn map_collected(mut c: Collected, options: &MapOptions) -> Result<Vec<Entit
         .chain(c.projects.values().map(|p| &p.organization))
         .chain(c.modules.values().map(|m| &m.organization));
     let organization = resolve_organization(options, orgs)?;
-    let linker = Linker::new(&c, OrgContext::new(&organization, options)?);
-    let resources =
-        c.take_workspaces().into_iter().map(|(ws, run)| linker.workspace_entity(&ws, run.as_ref())).collect();
-    Ok(linker.finish(resources))
+    Ok(Some(Linker::new(c, OrgContext::new(&organization, options)?)))
 }
 
 /// Maps workspaces once the organization's projects and modules are known, so that a sync can map
@@ -418,10 +424,6 @@ impl Linker {
                 version: link.version,
             }),
         };
-        match &ws.outputs {
-            Some(outputs) => self.outputs.borrow_mut().insert(ws.id.clone(), JsonText::new(outputs)),
-            None => self.outputs.borrow_mut().remove(&ws.id),
-        };
         let mut entity = workspace::workspace_entity(ws, run, &links, &self.org);
         self.mark_upgrade(&mut entity);
         entity
@@ -435,13 +437,19 @@ impl Linker {
         }
     }
 
-    /// The outputs of the workspaces mapped so far, by workspace id (those whose listing had them).
+    /// The outputs of the workspaces mapped so far by [`Linker::workspace_mapped`], by workspace id
+    /// (those whose listing had them).
     pub fn take_outputs(&self) -> BTreeMap<String, JsonText<Vec<crate::tfe::Output>>> {
         self.outputs.take()
     }
 
-    /// One workspace's `Resource` as the sync keeps it: see [`MappedResource`].
+    /// One workspace's `Resource` as the sync keeps it (see [`MappedResource`]), its outputs
+    /// kept beside it for the snapshot ([`Linker::take_outputs`]).
     pub fn workspace_mapped(&self, ws: &Workspace, run: Option<&Run>) -> MappedResource {
+        match &ws.outputs {
+            Some(outputs) => self.outputs.borrow_mut().insert(ws.id.clone(), JsonText::new(outputs)),
+            None => self.outputs.borrow_mut().remove(&ws.id),
+        };
         MappedResource::new(&self.workspace_entity(ws, run))
     }
 
@@ -468,19 +476,16 @@ impl Linker {
             .iter()
             .chain(&templates)
             .map(|e| (key(e), JsonText::new(e)))
-            .chain(resources.into_iter().map(|r| ((RESOURCE.to_owned(), r.name.to_lowercase()), r.json)))
+            .chain(resources.into_iter().map(|r| ((workspace::KIND.to_owned(), r.name.to_lowercase()), r.json)))
             .collect();
         entities.sort_by(|a, b| a.0.cmp(&b.0));
         entities.into_iter().map(|(_, json)| json).collect()
     }
 }
 
-/// The kind of a workspace's entity.
-const RESOURCE: &str = "Resource";
-
 /// A workspace's entity as a sync keeps it from its page to the snapshot: its compact JSON text,
-/// and the few facts the end of the sync still reads (its name, to make names unique; the
-/// template it is behind, to count on the template).
+/// and the few facts the end of the sync still reads (its name and TFE id, to make names unique;
+/// the template it is behind, to count on the template).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedResource {
     name: String,
@@ -492,6 +497,7 @@ pub struct MappedResource {
 impl MappedResource {
     /// Keeps `entity` (a workspace's `Resource`) as text.
     pub fn new(entity: &Entity) -> Self {
+        debug_assert_eq!(entity.kind, workspace::KIND);
         MappedResource {
             name: entity.metadata.name.clone(),
             tfe_id: entity.tfe_id().unwrap_or_default().to_owned(),
@@ -526,7 +532,7 @@ impl Named for Entity {
 
 impl Named for MappedResource {
     fn kind(&self) -> &str {
-        RESOURCE
+        workspace::KIND
     }
     fn name(&self) -> &str {
         &self.name
@@ -621,5 +627,61 @@ fn disambiguate<T: Named>(entities: &mut [T], previous: &BTreeMap<String, String
             }
             attempt += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// Each corpus case with entities, as `(name, documents, options)`.
+    fn corpus() -> Vec<(String, Vec<SourceDocument>, MapOptions)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+        dirs.sort();
+        dirs.into_iter()
+            .filter(|dir| dir.join("input").is_dir())
+            .map(|dir| {
+                let mut inputs: Vec<PathBuf> =
+                    std::fs::read_dir(dir.join("input")).unwrap().map(|e| e.unwrap().path()).collect();
+                inputs.sort();
+                let documents = inputs
+                    .iter()
+                    .map(|p| SourceDocument {
+                        name: p.file_name().unwrap().to_string_lossy().into_owned(),
+                        text: std::fs::read_to_string(p).unwrap(),
+                    })
+                    .collect();
+                let options = std::fs::read_to_string(dir.join("options.json"))
+                    .map(|t| serde_json::from_str(&t).unwrap())
+                    .unwrap_or_default();
+                (dir.file_name().unwrap().to_string_lossy().into_owned(), documents, options)
+            })
+            .collect()
+    }
+
+    /// The sync keeps each workspace's entity as text from its page on and finishes from the
+    /// facts kept beside it (`finish_json`); for every corpus case (colliding names, names that
+    /// stay put, instances behind their template, outputs, ...) that gives the mapping's
+    /// entities, byte for byte and in the same order.
+    #[test]
+    fn the_sync_path_gives_the_mapping_of_every_corpus_case() {
+        let mut compared = 0;
+        for (name, documents, options) in corpus() {
+            let Ok(expected) = map_documents(&documents, &options) else { continue };
+            let mut c = Collected::default();
+            for d in &documents {
+                c.add(&d.name, &parse_document(&d.name, &d.text).unwrap()).unwrap();
+            }
+            let Some(linker) = linker_for(&c, &options).unwrap() else { continue };
+            let resources =
+                c.take_workspaces().into_iter().map(|(ws, run)| linker.workspace_mapped(&ws, run.as_ref())).collect();
+            let kept = linker.finish_json(resources);
+            assert_eq!(kept, expected.iter().map(JsonText::new).collect::<Vec<_>>(), "case {name}");
+            compared += 1;
+        }
+        assert!(compared >= 15, "only {compared} corpus cases compared");
     }
 }

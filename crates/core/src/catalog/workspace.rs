@@ -6,6 +6,9 @@ use super::{OrgContext, naming};
 use crate::status;
 use crate::tfe::{Run, VcsRepo, Workspace};
 
+/// The kind of a workspace's entity.
+pub const KIND: &str = "Resource";
+
 /// `spec.type` of workspace resources.
 pub const WORKSPACE_TYPE: &str = "terraform-workspace";
 
@@ -115,7 +118,7 @@ pub fn workspace_entity(ws: &Workspace, run: Option<&Run>, links: &WorkspaceLink
     }
     Entity {
         api_version: "backstage.io/v1alpha1".to_owned(),
-        kind: "Resource".to_owned(),
+        kind: KIND.to_owned(),
         metadata: Metadata {
             name: naming::entity_name(&ws.name),
             namespace: org.namespace.clone(),

@@ -197,9 +197,7 @@ mod tests {
         let linker = crate::catalog::Linker::new(&collected, org);
         let (ws, run) = collected.take_workspaces().into_iter().find(|(w, _)| w.name == "payments-prod").unwrap();
         let entity = linker.workspace_entity(&ws, run.as_ref());
-        let mut outputs = linker.take_outputs();
-        let fact =
-            crate::state::Fact::Synced { entity: Box::new(entity), outputs: outputs.remove(&ws.id).map(|o| o.get()) };
+        let fact = crate::state::Fact::Synced { entity: Box::new(entity), outputs: ws.outputs.clone() };
         let state = crate::state::merge(None, &fact).unwrap();
         let status = state_status(&state, None);
         assert_eq!(

@@ -82,7 +82,7 @@ pub struct Snapshot {
     /// The organization.
     pub organization: String,
     /// Every entity of the organization (empty after an incremental refresh), as compact JSON
-    /// text: hosts pass it on, or parse it ([`crate::catalog::JsonText::get`]).
+    /// text: hosts pass it on, or parse it ([`crate::json_text::JsonText::get`]).
     pub entities: Vec<crate::json_text::JsonText<crate::catalog::Entity>>,
     /// After an incremental refresh: the latest run of each workspace that ran since.
     #[serde(skip_serializing_if = "Vec::is_empty")]
