@@ -204,7 +204,7 @@ async function main() {
   process.exit(0);
 }
 
-module.exports = { syncTable };
+module.exports = { syncTable, dumpPages };
 
 if (require.main === module) {
   main().catch(e => {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
 printf '\n== the benchmark scripts parse (no test runs them)\n'
-for script in bench/*.js; do node --check "$script"; done
+for script in bench/*.js bench/wit/*.mjs; do node --check "$script"; done
 
 printf '\n== type declarations and API reports of both packages (strict TypeScript consumers)\n'
 (cd js-shim && node scripts/api-report.js --check)
