@@ -346,26 +346,10 @@ pub fn map_parsed<'a>(
 /// Maps what was collected, consuming it: each workspace and its run move into its entity's
 /// mapping rather than being copied.
 pub fn map_collected(mut c: Collected, options: &MapOptions) -> Result<Vec<Entity>, MapError> {
-    let Some(linker) = linker_for(&c, options)? else { return Ok(Vec::new()) };
+    let Some(linker) = Linker::for_collected(&c, options)? else { return Ok(Vec::new()) };
     let resources =
         c.take_workspaces().into_iter().map(|(ws, run)| linker.workspace_entity(&ws, run.as_ref())).collect();
     Ok(linker.finish(resources))
-}
-
-/// The linker for what was collected (its organization resolved and options validated); `None`
-/// when nothing was.
-fn linker_for(c: &Collected, options: &MapOptions) -> Result<Option<Linker>, MapError> {
-    if c.workspaces.is_empty() && c.projects.is_empty() && c.modules.is_empty() {
-        return Ok(None);
-    }
-    let orgs = c
-        .workspaces
-        .values()
-        .map(|w| &w.organization)
-        .chain(c.projects.values().map(|p| &p.organization))
-        .chain(c.modules.values().map(|m| &m.organization));
-    let organization = resolve_organization(options, orgs)?;
-    Ok(Some(Linker::new(c, OrgContext::new(&organization, options)?)))
 }
 
 /// Maps workspaces once the organization's projects and modules are known, so that a sync can map
@@ -387,6 +371,22 @@ pub struct Linker {
 }
 
 impl Linker {
+    /// The linker for what was collected, its organization resolved and options validated;
+    /// `None` when nothing was.
+    pub fn for_collected(c: &Collected, options: &MapOptions) -> Result<Option<Self>, MapError> {
+        if c.workspaces.is_empty() && c.projects.is_empty() && c.modules.is_empty() {
+            return Ok(None);
+        }
+        let orgs = c
+            .workspaces
+            .values()
+            .map(|w| &w.organization)
+            .chain(c.projects.values().map(|p| &p.organization))
+            .chain(c.modules.values().map(|m| &m.organization));
+        let organization = resolve_organization(options, orgs)?;
+        Ok(Some(Linker::new(c, OrgContext::new(&organization, options)?)))
+    }
+
     /// Maps the projects and modules of `c`, ready to link workspaces to them.
     pub fn new(c: &Collected, org: OrgContext) -> Self {
         let mut systems: Vec<Entity> = c.projects.values().map(|p| project::project_entity(p, &org)).collect();
@@ -627,61 +627,5 @@ fn disambiguate<T: Named>(entities: &mut [T], previous: &BTreeMap<String, String
             }
             attempt += 1;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::{Path, PathBuf};
-
-    use super::*;
-
-    /// Each corpus case with entities, as `(name, documents, options)`.
-    fn corpus() -> Vec<(String, Vec<SourceDocument>, MapOptions)> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
-        dirs.sort();
-        dirs.into_iter()
-            .filter(|dir| dir.join("input").is_dir())
-            .map(|dir| {
-                let mut inputs: Vec<PathBuf> =
-                    std::fs::read_dir(dir.join("input")).unwrap().map(|e| e.unwrap().path()).collect();
-                inputs.sort();
-                let documents = inputs
-                    .iter()
-                    .map(|p| SourceDocument {
-                        name: p.file_name().unwrap().to_string_lossy().into_owned(),
-                        text: std::fs::read_to_string(p).unwrap(),
-                    })
-                    .collect();
-                let options = std::fs::read_to_string(dir.join("options.json"))
-                    .map(|t| serde_json::from_str(&t).unwrap())
-                    .unwrap_or_default();
-                (dir.file_name().unwrap().to_string_lossy().into_owned(), documents, options)
-            })
-            .collect()
-    }
-
-    /// The sync keeps each workspace's entity as text from its page on and finishes from the
-    /// facts kept beside it (`finish_json`); for every corpus case (colliding names, names that
-    /// stay put, instances behind their template, outputs, ...) that gives the mapping's
-    /// entities, byte for byte and in the same order.
-    #[test]
-    fn the_sync_path_gives_the_mapping_of_every_corpus_case() {
-        let mut compared = 0;
-        for (name, documents, options) in corpus() {
-            let Ok(expected) = map_documents(&documents, &options) else { continue };
-            let mut c = Collected::default();
-            for d in &documents {
-                c.add(&d.name, &parse_document(&d.name, &d.text).unwrap()).unwrap();
-            }
-            let Some(linker) = linker_for(&c, &options).unwrap() else { continue };
-            let resources =
-                c.take_workspaces().into_iter().map(|(ws, run)| linker.workspace_mapped(&ws, run.as_ref())).collect();
-            let kept = linker.finish_json(resources);
-            assert_eq!(kept, expected.iter().map(JsonText::new).collect::<Vec<_>>(), "case {name}");
-            compared += 1;
-        }
-        assert!(compared >= 15, "only {compared} corpus cases compared");
     }
 }
