@@ -63,7 +63,7 @@ class RunFetcher {
     const { organization } = workspace;
     const slot = Math.max(Date.now(), this.runListSlots.get(organization) ?? 0);
     this.runListSlots.set(organization, slot + this.history.runListIntervalMs);
-    await new Promise(r => setTimeout(r, Math.max(0, slot - Date.now())));
+    await tfe.sleep(slot - Date.now());
     const { baseUrl, namespace } = org.syncConfig;
     const url = `${baseUrl.replace(/\/$/, '')}/api/v2/workspaces/${encodeURIComponent(workspace.workspace_id)}/runs` +
       `?page%5Bsize%5D=${this.history.historyLength}&include=${includes.runList}`;

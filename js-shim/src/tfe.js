@@ -101,6 +101,7 @@ async function fetchOnce(url, { headers, timeoutMs, secrets, what }) {
   return res;
 }
 
+/** Waits `ms` (none when it has already passed). */
 const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
 
 /**
@@ -161,4 +162,4 @@ async function fetchLog(url, { maxBytes, timeoutMs = 30_000 }) {
   return { text: bytes.toString('utf8'), cut };
 }
 
-module.exports = { DEFAULT_MAX_RESPONSE_BYTES, apiGet, sharedGet, fetchLog, redact, readCapped, TfeUnavailableError };
+module.exports = { DEFAULT_MAX_RESPONSE_BYTES, apiGet, sharedGet, fetchLog, redact, readCapped, sleep, TfeUnavailableError };
